@@ -1,0 +1,1 @@
+"""Rule kinds, one module each; rule packs are YAML data in rules/."""

@@ -1,0 +1,193 @@
+"""Rule packs: reading and validating rules/<lang>/*.yaml and rules/common/*.yaml.
+
+Reading a pack needs no spaCy: `voicecheck rules` and `explain` stay fast. Compiling the rules
+for a language (tokenising phrases) happens in the engine, on first use of that language.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from voicecheck.checks.base import DIMENSIONS, Example, Rule
+from voicecheck.guide import schema as s
+from voicecheck.guide.yamlio import Located, read_yaml
+from voicecheck.model import SEVERITIES, VoicecheckError
+from voicecheck.paths import data_dir
+
+LANGS = ("en", "id", "ms", "fa")
+KINDS = ("phrase", "substitution", "pattern", "address", "metric", "style", "placeholder", "pii",
+         "terms")
+_CODE = re.compile(r"^VC\d{3}$")
+_SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+def _kind_params(kind: str) -> dict[str, str]:
+    from importlib import import_module
+
+    return import_module(f"voicecheck.checks.{kind}").PARAMS
+
+
+def _code(doc: Located, path: s.Path_, value: Any) -> str:
+    if not isinstance(value, str) or not _CODE.match(value):
+        raise doc.error(path, f"rule code must look like VC123, not {value!r}", code="E103")
+    return value
+
+
+def _slug(doc: Located, path: s.Path_, value: Any) -> str:
+    if not isinstance(value, str) or not _SLUG.match(value):
+        raise doc.error(path, f"rule slug must be lower-case words with hyphens, not {value!r}",
+                        code="E103")
+    return value
+
+
+def _example(doc: Located, path: s.Path_, value: Any) -> Example:
+    if isinstance(value, str):
+        return Example(value)
+    data = s.mapping({"text": s.text, "channel": s.text, "guide": _any_mapping,
+                      "customer": s.text, "lang": s.LANGUAGE}, required=("text",))(doc, path, value)
+    return Example(**data)
+
+
+def _any_mapping(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise doc.error(path, "must be a mapping")
+    return value
+
+
+def _param(kind: str) -> s.Check:
+    return {"list": s.list_of(s.text), "bool": s.boolean, "str": s.text,
+            "map": _swap_map}[kind]
+
+
+def _swap_map(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise doc.error(path, "'swap' must be a mapping of phrase: replacement")
+    for key, target in value.items():
+        if isinstance(target, list):
+            s.list_of(s.text)(doc, path + (key,), target)
+        else:
+            s.text(doc, path + (key,), target)
+    return value
+
+
+_COMMON_FIELDS = {
+    "code": _code, "slug": _slug, "kind": s.choice(KINDS), "severity": s.choice(SEVERITIES),
+    "message": s.text, "why": s.text, "dimension": s.choice(DIMENSIONS),
+    "when": s.mapping({"formality": s.list_of(s.choice(s.FORMALITY), allow_single=True),
+                       "address": s.list_of(s.choice(s.ADDRESS), allow_single=True),
+                       "public": s.boolean,
+                       "channels": s.list_of(s.text, allow_single=True)}),
+    "examples": s.mapping({"bad": s.list_of(_example), "good": s.list_of(_example)},
+                          required=("bad", "good")),
+}
+_REQUIRED = ("code", "slug", "kind", "severity", "message", "why", "examples")
+
+
+def _rule(doc: Located, path: s.Path_, value: Any, lang: str) -> Rule:
+    if not isinstance(value, dict):
+        raise doc.error(path, "each rule must be a mapping")
+    kind = s.choice(KINDS)(doc, path + ("kind",), value.get("kind"))
+    params_spec = _kind_params(kind)
+    fields = dict(_COMMON_FIELDS)
+    fields.update({name: _param(t) for name, t in params_spec.items()})
+    data = s.mapping(fields, required=_REQUIRED)(doc, path, value)
+    params = {k: v for k, v in data.items() if k in params_spec}
+    _check_params(doc, path, kind, params)
+    examples = data["examples"]
+    if not examples["bad"] or not examples["good"]:
+        raise doc.error(path + ("examples",), "a rule needs at least one bad and one good example")
+    return Rule(code=data["code"], slug=data["slug"], kind=kind, lang=lang,
+                severity=data["severity"], message=data["message"], why=data["why"],
+                dimension=data.get("dimension", "vocabulary"), params=params,
+                when=data.get("when", {}), examples_bad=tuple(examples["bad"]),
+                examples_good=tuple(examples["good"]), source=doc.source,
+                line=doc.line(path))
+
+
+def _check_params(doc: Located, path: s.Path_, kind: str, params: dict[str, Any]) -> None:
+    from voicecheck.checks import metric, pii, style, terms
+
+    needed = {"phrase": "phrases", "substitution": "swap", "pattern": "patterns",
+              "placeholder": "patterns", "metric": "metric", "style": "style", "pii": "pii",
+              "terms": "term"}.get(kind)
+    if needed and needed not in params:
+        raise doc.error(path, f"a '{kind}' rule needs '{needed}'")
+    choices = {"metric": metric.METRICS, "style": style.STYLES, "pii": pii.KINDS,
+               "terms": terms.TERMS}
+    if kind in choices:
+        s.choice(choices[kind])(doc, path + (needed,), params[needed])
+    if kind == "address":
+        s.choice(("mixed", "informal", "formal"))(doc, path + ("mode",), params.get("mode"))
+    for i, pattern in enumerate(params.get("patterns", ())):
+        s.regex(doc, path + ("patterns", i), pattern)
+
+
+def load_pack_file(path: Path, lang: str) -> list[Rule]:
+    doc = read_yaml(path)
+    data = doc.data
+    if not isinstance(data, dict) or "rules" not in data:
+        raise doc.error((), "a rule pack is a mapping with a 'rules' list")
+    unknown = set(data) - {"rules", "language"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise doc.error((key,), f"unknown key '{key}' in rule pack", code="E101")
+    if not isinstance(data["rules"], list):
+        raise doc.error(("rules",), "'rules' must be a list")
+    return [_rule(doc, ("rules", i), item, lang) for i, item in enumerate(data["rules"])]
+
+
+def _pack_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.yaml") if p.name != "language.yaml")
+
+
+@cache
+def pack_rules(lang: str) -> tuple[Rule, ...]:
+    """Rules of the language pack `lang` plus the rules common to every language.
+
+    >>> any(r.code == "VC501" for r in pack_rules("en"))
+    True
+    """
+    if lang not in LANGS:
+        raise VoicecheckError(f"unsupported language '{lang}' (supported: {', '.join(LANGS)})",
+                              code="E103")
+    rules: list[Rule] = []
+    root = data_dir("rules")
+    for path in _pack_files(root / "common"):
+        rules.extend(load_pack_file(path, "*"))
+    for path in _pack_files(root / lang):
+        rules.extend(load_pack_file(path, lang))
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.code in seen:
+            other = seen[rule.code]
+            raise VoicecheckError(f"rule code {rule.code} is used twice ({other.source}:"
+                                  f"{other.line})", path=rule.source, line=rule.line, code="E103")
+        seen[rule.code] = rule
+    return tuple(rules)
+
+
+def all_rules() -> list[Rule]:
+    """Every rule of every language, common rules once."""
+    out: list[Rule] = []
+    common_done = False
+    for lang in LANGS:
+        for rule in pack_rules(lang):
+            if rule.lang == "*":
+                if common_done:
+                    continue
+            out.append(rule)
+        common_done = True
+    return out
+
+
+def known_names() -> set[str]:
+    names = set()
+    for rule in all_rules():
+        names.add(rule.code)
+        names.add(rule.slug)
+    return names

@@ -1,0 +1,100 @@
+"""Kind `style`: the guide's `style` policy on exclamation marks, shouting and emoji.
+
+    kind: style
+    style: exclamation | repeated_punctuation | caps | emoji
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from voicecheck.checks.base import Context, Rule, fill, make_finding
+from voicecheck.model import Finding
+from voicecheck.text.draft import Draft
+
+PARAMS = {"style": "str"}
+STYLES = ("exclamation", "repeated_punctuation", "caps", "emoji")
+
+_EXCLAMATION = re.compile(r"!+")
+_REPEATED = re.compile(r"[!?]{2,}|\.{4,}")
+_CAPS_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_a-z]{2,}(?![^\W_])")
+_PICTO = ("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF"
+          "\u3030\u303D\u3297\u3299\u00A9\u00AE\u203C\u2049\u2122\u2139]")
+_EMOJI = re.compile(
+    f"(?:[\U0001F1E6-\U0001F1FF]{{2}}|{_PICTO}[\uFE0F\U0001F3FB-\U0001F3FF]*"
+    f"(?:\u200D{_PICTO}[\uFE0F\U0001F3FB-\U0001F3FF]*)*|[0-9#*]\uFE0F?\u20E3)"
+)
+_NOT_EMOJI = frozenset("\u00A9\u00AE\u2122")
+
+
+class StyleRule:
+    uses_matcher = False
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.style = rule.params["style"]
+
+    def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
+        return getattr(self, "_" + self.style)(draft, ctx, severity)
+
+    def _finding(self, draft: Draft, severity: str, start: int, end: int,
+                 replacements: tuple[str, ...] = (), **values: Any) -> Finding:
+        message = fill(self.rule.message, match=draft.original[start:end], **values)
+        return make_finding(self.rule, severity, draft, start, end, message, replacements)
+
+    def _exclamation(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
+        limit = ctx.guide.style.get("max_exclamations")
+        if limit is None:
+            return []
+        runs = list(_EXCLAMATION.finditer(draft.clean.text))
+        out = []
+        for match in runs[limit:]:
+            start, end = draft.clean.to_original(match.start(), match.end())
+            out.append(self._finding(draft, severity, start, end, (".",), limit=limit,
+                                     count=len(runs)))
+        return out
+
+    def _repeated_punctuation(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
+        out = []
+        for match in _REPEATED.finditer(draft.clean.text):
+            start, end = draft.clean.to_original(match.start(), match.end())
+            group = match.group()
+            fix = "..." if group.startswith(".") else ("?" if "?" in group else "!")
+            out.append(self._finding(draft, severity, start, end, (fix,)))
+        return out
+
+    def _caps(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
+        if ctx.guide.style.get("all_caps", "never") == "allow":
+            return []
+        allowed = {a.upper() for a in ctx.guide.style.get("acronyms", ())}
+        if ctx.guide.brand:
+            allowed.update(w.upper() for w in ctx.guide.brand.split())
+        text = draft.clean.text
+        words = [m for m in _CAPS_WORD.finditer(text) if m.group() not in allowed]
+        out = []
+        i = 0
+        while i < len(words):
+            j = i
+            # extend over neighbours separated only by spaces/punctuation
+            while j + 1 < len(words) and not text[words[j].end():words[j + 1].start()].strip(" ,.!?-:"):
+                j += 1
+            run = words[i:j + 1]
+            if len(run) >= 2 or len(run[0].group()) >= 5:
+                s, e = draft.clean.to_original(run[0].start(), run[-1].end())
+                shown = draft.original[s:e]
+                out.append(self._finding(draft, severity, s, e, (shown.capitalize(),)))
+            i = j + 1
+        return out
+
+    def _emoji(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
+        limit = ctx.guide.style.get("max_emoji")
+        if limit is None:
+            return []
+        found = [m for m in _EMOJI.finditer(draft.original) if m.group() not in _NOT_EMOJI]
+        return [self._finding(draft, severity, m.start(), m.end(), ("",), limit=limit,
+                              count=len(found)) for m in found[limit:]]
+
+
+def compile_rule(rule: Rule, lang: str) -> Any:
+    return StyleRule(rule)

@@ -1,0 +1,39 @@
+"""Kind `substitution`: use X instead of Y, with X offered as the fix.
+
+    kind: substitution
+    swap:
+      utilize: use
+      "in order to": to
+      gak: [tidak, nggak]      # several replacements: the first is the main suggestion
+    inflect: false             # match the listed forms only (default false)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voicecheck.checks.base import Rule
+from voicecheck.checks.matcher import Entry, PhraseMatcher
+from voicecheck.checks.phrase import PhraseRule
+
+PARAMS = {"swap": "map", "inflect": "bool", "except": "list"}
+
+
+class SubstitutionRule(PhraseRule):
+    def __init__(self, rule: Rule, matcher: PhraseMatcher, exceptions: PhraseMatcher) -> None:
+        self.rule = rule
+        self.suggest = ()
+        inflect = rule.params.get("inflect", False)
+        for source, target in rule.params.get("swap", {}).items():
+            targets = tuple(target) if isinstance(target, list) else (target,)
+            matcher.add(source, (self, targets), inflect)
+        for phrase in rule.params.get("except", ()):
+            exceptions.add(phrase, (self, "except"), inflect)
+
+    def replacements(self, entry: Entry) -> tuple[str, ...]:
+        return entry.payload[1]
+
+
+def compile_rule(rule: Rule, lang: str, matcher: PhraseMatcher,
+                 exceptions: PhraseMatcher) -> Any:
+    return SubstitutionRule(rule, matcher, exceptions)

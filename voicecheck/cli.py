@@ -1,0 +1,230 @@
+"""The `voicecheck` command: thin wrappers over the library (parse, call, print, exit code).
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, configuration
+or input error (one line naming file and line, never a traceback). Commands that need no
+tokens (--help, --version, rules, explain, guide) never import spaCy or numpy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from voicecheck import __version__
+from voicecheck.model import SEVERITY_RANK, VoicecheckError
+
+FAIL_ON = ("error", "warning", "info", "never")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(error: VoicecheckError | str) -> None:
+    click.echo(f"voicecheck: {error}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+class _Group(click.Group):
+    """Turns any VoicecheckError that escapes a command into one line and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VoicecheckError as error:
+            _fail(error)
+        except KeyboardInterrupt:
+            click.echo("voicecheck: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="voicecheck")
+def main() -> None:
+    """Lint customer-service replies against a brand style guide (en, id, ms, fa)."""
+
+
+def _guide_for(explicit: str | None, target: str, cache: dict[Any, Any]) -> Any:
+    from voicecheck.engine import Checker
+    from voicecheck.guide import find_guide
+
+    path = explicit or find_guide(None if target == "-" else target)
+    key = str(path) if path else None
+    if key not in cache:
+        cache[key] = Checker(str(path) if path else None)
+    return cache[key]
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--guide", "guide_path", type=click.Path(), help="Style guide (default: the "
+              "nearest .voicecheck.yaml above each file, else the built-in default preset).")
+@click.option("--lang", default="auto", show_default=True,
+              type=click.Choice(["auto", "en", "id", "ms", "fa"]), help="Language of the reply.")
+@click.option("--channel", help="Where the reply goes: twitter_public, dm, chat, email, sms, ...")
+@click.option("--customer", help="The customer's message the reply answers.")
+@click.option("--customer-file", type=click.Path(allow_dash=True),
+              help="File holding the customer's message.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: str | None,
+          customer: str | None, customer_file: str | None, fmt: str, fail_on: str) -> None:
+    """Check draft replies (FILE… or - for standard input)."""
+    from voicecheck.io.inputs import read_text
+    from voicecheck.io.text_report import format_report, summary
+
+    targets = list(files) or ["-"]
+    if customer_file:
+        customer = read_text(customer_file)
+    if guide_path and not Path(guide_path).exists() and guide_path not in (
+            "default", "formal", "friendly"):
+        raise VoicecheckError("guide not found", path=guide_path, code="E105")
+    checkers: dict[Any, Any] = {}
+    reports = []
+    errors = 0
+    for target in targets:
+        try:
+            text = read_text(target)
+            checker = _guide_for(guide_path, target, checkers)
+            shown = "-" if target == "-" else target
+            reports.append(checker.check(text, lang=lang, channel=channel, customer=customer,
+                                         path=shown))
+        except VoicecheckError as error:
+            errors += 1
+            click.echo(f"voicecheck: {error}", err=True)
+    if fmt == "json":
+        payload = [r.to_dict() for r in reports]
+        click.echo(json.dumps(payload[0] if len(targets) == 1 and payload else payload,
+                              ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            for line in format_report(report, report.path or "-"):
+                click.echo(line)
+        if len(targets) > 1 or errors:
+            click.echo(summary(reports, errors))
+    if errors:
+        sys.exit(EXIT_ERROR)
+    if fail_on != "never":
+        threshold = SEVERITY_RANK[fail_on]
+        if any(SEVERITY_RANK[f.severity] >= threshold for r in reports for f in r.findings):
+            sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["en", "id", "ms", "fa"]), help="Only this language.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def rules(lang: str | None, fmt: str) -> None:
+    """List the rules: code, slug, severity, kind and languages."""
+    from voicecheck.checks.registry import all_rules, pack_rules
+
+    chosen = list(pack_rules(lang)) if lang else all_rules()
+    grouped: dict[str, dict[str, Any]] = {}
+    for rule in chosen:
+        entry = grouped.setdefault(rule.code, {"code": rule.code, "rule": rule.slug,
+                                               "severity": rule.severity, "kind": rule.kind,
+                                               "dimension": rule.dimension, "languages": []})
+        entry["languages"].append(rule.lang if rule.lang != "*" else "all")
+    items = sorted(grouped.values(), key=lambda e: e["code"])
+    if fmt == "json":
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for e in items:
+        click.echo(f"{e['code']}  {e['rule']:<28} {e['severity']:<8} {e['kind']:<13} "
+                   f"{','.join(e['languages'])}")
+    click.echo(f"{len(items)} rules")
+
+
+@main.command()
+@click.argument("code")
+@click.option("--lang", type=click.Choice(["en", "id", "ms", "fa"]), help="Only this language.")
+def explain(code: str, lang: str | None) -> None:
+    """Explain a rule (by code or slug): what, why, and its bad and good examples."""
+    from voicecheck.checks.registry import all_rules
+    from voicecheck.guide.schema import did_you_mean
+
+    wanted = code.strip()
+    found = [r for r in all_rules() if wanted.upper() == r.code or wanted.lower() == r.slug]
+    if lang:
+        found = [r for r in found if r.lang in (lang, "*")]
+    if not found:
+        names = sorted({r.code for r in all_rules()} | {r.slug for r in all_rules()})
+        raise VoicecheckError(f"no rule '{code}'{did_you_mean(wanted, names)}", code="E107")
+    first = found[0]
+    click.echo(click.style(f"{first.code} {first.slug}", bold=True)
+               + f"  [{first.severity}, {first.kind}, {first.dimension}]")
+    click.echo()
+    click.echo(first.why)
+    for rule in found:
+        label = "all languages" if rule.lang == "*" else rule.lang
+        click.echo()
+        click.echo(click.style(f"{label}:", bold=True) + f" {rule.message}")
+        for example in rule.examples_bad:
+            click.echo(f"  bad:  {example.text}")
+        for example in rule.examples_good:
+            click.echo(f"  good: {example.text}")
+
+
+@main.group()
+def guide() -> None:
+    """Create and validate style guides (.voicecheck.yaml)."""
+
+
+@guide.command("validate")
+@click.argument("path", required=False, type=click.Path())
+def guide_validate(path: str | None) -> None:
+    """Validate a style guide (default: the nearest .voicecheck.yaml)."""
+    from voicecheck.checks.registry import known_names
+    from voicecheck.guide import find_guide, load_guide
+    from voicecheck.guide.schema import did_you_mean
+
+    target = Path(path) if path else find_guide(Path.cwd())
+    if target is None:
+        raise VoicecheckError("no .voicecheck.yaml here or above; create one with "
+                              "`voicecheck guide init`", code="E105")
+    loaded = load_guide(target)
+    names = known_names()
+    for name in loaded.rules:
+        if name not in names:
+            source, line = loaded.rule_lines.get(name, (str(target), None))
+            raise VoicecheckError(f"unknown rule '{name}' in 'rules'"
+                                  f"{did_you_mean(name, sorted(names))}", path=source,
+                                  line=line, code="E107")
+    kinds = {k: sum(t.kind == k for t in loaded.terms) for k in ("banned", "preferred", "jargon")}
+    click.echo(f"{target}: ok ({loaded.formality} voice, {', '.join(loaded.languages)}; "
+               f"{kinds['banned']} banned, {kinds['preferred']} preferred, "
+               f"{kinds['jargon']} jargon, {len(loaded.rules)} rule settings)")
+
+
+@guide.command("init")
+@click.argument("path", required=False, default=".voicecheck.yaml", type=click.Path())
+@click.option("--preset", type=click.Choice(["default", "formal", "friendly"]), default="default",
+              show_default=True, help="Preset the new guide extends.")
+@click.option("--brand", default="Acme", show_default=True, help="Brand name.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def guide_init(path: str, preset: str, brand: str, force: bool) -> None:
+    """Write a commented starter style guide."""
+    from voicecheck.guide.starter import starter_guide
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise VoicecheckError("already exists (use --force to overwrite)", path=path,
+                              code="E205")
+    content = starter_guide(preset, brand)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise VoicecheckError(f"cannot write: {exc.strerror}", path=path, code="E205") from None
+    click.echo(f"wrote {target} (extends {preset}); check it with `voicecheck guide validate`")
+
+
+if __name__ == "__main__":
+    main()

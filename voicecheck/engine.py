@@ -1,0 +1,207 @@
+"""The engine: compile a guide's rules per language once, run them over drafts, score, decide.
+
+`Checker(guide).check(text)` is the one door used by the CLI, the API and the server.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from voicecheck.checks import address, metric, pattern, phrase, pii, placeholder, style, \
+    substitution, terms
+from voicecheck.checks.base import Context, Rule
+from voicecheck.checks.matcher import PhraseMatcher
+from voicecheck.checks.registry import known_names, pack_rules
+from voicecheck.guide import Guide, load_guide
+from voicecheck.guide.schema import did_you_mean
+from voicecheck.model import SEVERITY_RANK, Finding, Report, VoicecheckError
+from voicecheck.text.draft import Draft, make_draft
+from voicecheck.text.langid import identify
+
+MAX_CHARS = 2_000_000
+PENALTY = {"error": 25, "warning": 10, "info": 2}
+DIMENSION_PENALTY = {"error": 35, "warning": 15, "info": 5}
+# Quality scores: 100 means the rules found nothing wrong on that dimension. `hostility` is the
+# one measure where higher is worse. The tone model replaces the rule-based tone estimates.
+QUALITY_DIMENSIONS = ("formality", "politeness", "empathy", "readability", "vocabulary",
+                      "inclusivity", "safety")
+
+_MATCHER_KINDS = {"phrase": phrase, "substitution": substitution, "address": address}
+_PLAIN_KINDS = {"pattern": pattern, "metric": metric, "style": style, "placeholder": placeholder,
+                "pii": pii}
+
+
+@dataclass(slots=True)
+class _Compiled:
+    obj: Any
+    rule: Rule
+    severity: str
+
+
+class RuleSet:
+    """The enabled rules of one guide for one language, compiled."""
+
+    def __init__(self, guide: Guide, lang: str) -> None:
+        self.lang = lang
+        self.matcher = PhraseMatcher(lang)
+        self.exceptions = PhraseMatcher(lang)
+        self.compiled: list[_Compiled] = []
+        for rule in pack_rules(lang):
+            setting = guide.rules.get(rule.code) or guide.rules.get(rule.slug) or {}
+            if setting.get("off"):
+                continue
+            severity = setting.get("severity") or rule.severity
+            for obj in self._compile(rule, guide):
+                self.compiled.append(_Compiled(obj, rule, severity))
+
+    def _compile(self, rule: Rule, guide: Guide) -> list[Any]:
+        if rule.kind in _MATCHER_KINDS:
+            return [_MATCHER_KINDS[rule.kind].compile_rule(rule, self.lang, self.matcher,
+                                                           self.exceptions)]
+        if rule.kind == "terms":
+            return terms.compile_terms(rule, self.lang, guide, self.matcher, self.exceptions)
+        return [_PLAIN_KINDS[rule.kind].compile_rule(rule, self.lang)]
+
+    def run(self, draft: Draft, ctx: Context) -> list[Finding]:
+        matches: dict[int, list] = {}
+        excepted: dict[int, list] = {}
+        for entry, first, last in self.matcher.find(draft.tokens):
+            matches.setdefault(id(entry.payload[0]), []).append((entry, first, last))
+        if matches:
+            for entry, first, last in self.exceptions.find(draft.tokens):
+                excepted.setdefault(id(entry.payload[0]), []).append((first, last))
+        findings: list[Finding] = []
+        for item in self.compiled:
+            if not item.rule.applies(ctx.guide, ctx.channel):
+                continue
+            obj = item.obj
+            severity = getattr(obj, "fixed_severity", None) or item.severity
+            if obj.uses_matcher:
+                found = matches.get(id(obj))
+                if found:
+                    findings.extend(obj.run(draft, ctx, severity, found,
+                                            excepted.get(id(obj), [])))
+            else:
+                findings.extend(obj.run(draft, ctx, severity))
+        return _dedupe(findings)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for f in sorted(findings, key=lambda f: (f.start, -SEVERITY_RANK[f.severity], f.code, f.end)):
+        key = (f.code, f.start, f.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _scores(findings: list[Finding]) -> dict[str, int]:
+    penalty = dict.fromkeys(QUALITY_DIMENSIONS + ("hostility",), 0)
+    for f in findings:
+        if f.dimension in penalty:
+            penalty[f.dimension] += DIMENSION_PENALTY[f.severity]
+    scores = {dim: max(0, 100 - penalty[dim]) for dim in QUALITY_DIMENSIONS}
+    scores["hostility"] = min(100, penalty["hostility"])
+    return scores
+
+
+def verdict_for(findings: list[Finding], score: int, guide: Guide) -> str:
+    """fail: must not be sent; warn: revise first; pass: send as is."""
+    if any(f.severity == "error" for f in findings) or score < guide.thresholds.get("fail_below", 40):
+        return "fail"
+    if any(f.severity == "warning" for f in findings) or score < guide.thresholds.get("warn_below", 80):
+        return "warn"
+    return "pass"
+
+
+class Checker:
+    """Loads a guide once and checks many replies. Thread-safe.
+
+    >>> Checker().check("We apologize for any inconvenience.", lang="en").verdict
+    'warn'
+    """
+
+    def __init__(self, guide: Guide | str | None = None, *, placeholders_ok: bool = False) -> None:
+        self.guide = guide if isinstance(guide, Guide) else load_guide(guide)
+        self.placeholders_ok = placeholders_ok
+        self._rulesets: dict[str, RuleSet] = {}
+        self._lock = threading.Lock()
+        self._validate_rule_settings()
+
+    def _validate_rule_settings(self) -> None:
+        if not self.guide.rules:
+            return
+        names = known_names()
+        for name in self.guide.rules:
+            if name not in names:
+                source, line = self.guide.rule_lines.get(name, (self.guide.source, None))
+                raise VoicecheckError(f"unknown rule '{name}' in 'rules'"
+                                      f"{did_you_mean(name, sorted(names))}",
+                                      path=source, line=line, code="E107")
+
+    def ruleset(self, lang: str) -> RuleSet:
+        ruleset = self._rulesets.get(lang)
+        if ruleset is None:
+            with self._lock:
+                ruleset = self._rulesets.get(lang)
+                if ruleset is None:
+                    ruleset = RuleSet(self.guide, lang)
+                    self._rulesets[lang] = ruleset
+        return ruleset
+
+    def detect_language(self, text: str, lang: str | None = None) -> str:
+        if lang and lang != "auto":
+            if lang not in ("en", "id", "ms", "fa"):
+                raise VoicecheckError(f"unsupported language '{lang}' (supported: en, id, ms, fa)",
+                                      code="E103")
+            return lang
+        if len(self.guide.languages) == 1:
+            return self.guide.languages[0]
+        return identify(text).lang
+
+    def check(self, text: str, lang: str | None = None, channel: str | None = None,
+              customer: str | None = None, path: str | None = None) -> Report:
+        """Check one reply and return its Report."""
+        if not isinstance(text, str):
+            raise VoicecheckError("text must be a string", code="E200")
+        if len(text) > MAX_CHARS:
+            raise VoicecheckError(f"input is longer than {MAX_CHARS:,} characters", path=path,
+                                  code="E201")
+        language = self.detect_language(text, lang)
+        draft = make_draft(text, language)
+        ctx = Context(self.guide, channel, customer, self.placeholders_ok)
+        findings = self.ruleset(language).run(draft, ctx)
+        score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
+        scores = _scores(findings)
+        verdict = verdict_for(findings, score, self.guide)
+        return Report(path, language, verdict, score, scores, tuple(findings), text)
+
+
+def check(text: str, guide: Guide | str | None = None, lang: str | None = None,
+          channel: str | None = None, customer: str | None = None) -> Report:
+    """Check one reply against a guide (a Guide, a path, a preset name, or None for default).
+
+    >>> check("As per our policy, no refunds.", lang="en").findings[0].code
+    'VC112'
+    """
+    return _checker_for(guide).check(text, lang=lang, channel=channel, customer=customer)
+
+
+_CACHE: dict[Any, Checker] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _checker_for(guide: Guide | str | None) -> Checker:
+    key = id(guide) if isinstance(guide, Guide) else guide
+    with _CACHE_LOCK:
+        checker = _CACHE.get(key)
+        if checker is None or (isinstance(guide, Guide) and checker.guide is not guide):
+            checker = Checker(guide)
+            if len(_CACHE) > 32:
+                _CACHE.clear()
+            _CACHE[key] = checker
+        return checker

@@ -1,0 +1,236 @@
+"""The brand style guide: loading, `extends:` presets and files, discovery, and the Guide object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicecheck.guide.schema import LANGS, validate
+from voicecheck.guide.yamlio import Located, read_yaml
+from voicecheck.model import VoicecheckError
+from voicecheck.paths import data_dir
+
+GUIDE_NAMES = (".voicecheck.yaml", ".voicecheck.yml", "voicecheck.yaml")
+PRESETS = ("default", "formal", "friendly")
+_LIST_KEYS = ("banned", "preferred", "jargon", "ignore")
+_MAP_KEYS = ("voice", "readability", "channels", "style", "rules", "thresholds")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A banned phrase/pattern, preferred term or jargon word from the guide."""
+
+    kind: str  # banned | preferred | jargon
+    phrases: tuple[str, ...] = ()
+    pattern: str | None = None
+    replacement: str | None = None
+    reason: str = ""
+    severity: str | None = None
+    languages: tuple[str, ...] = ()
+    source: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    name: str
+    max_chars: int | None = None
+    public: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Guide:
+    """A validated, fully merged style guide. Build one with `load_guide()`."""
+
+    source: str | None = None
+    brand: str = ""
+    languages: tuple[str, ...] = LANGS
+    formality: str = "neutral"
+    address: dict[str, str] = field(default_factory=dict)
+    terms: tuple[Term, ...] = ()
+    readability: dict[str, Any] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    style: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rule_lines: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+    thresholds: dict[str, float] = field(default_factory=dict)
+    templates: str | None = None
+    model: str | None = None
+
+    def address_for(self, lang: str) -> str:
+        return self.address.get(lang, "any")
+
+    def channel(self, name: str | None) -> Channel | None:
+        return self.channels.get(name) if name else None
+
+
+def _resolve_extends(name: str, base: Path | None, source: str, line: int | None) -> Path:
+    if name in PRESETS:
+        return data_dir("rules") / "presets" / f"{name}.yaml"
+    path = Path(name).expanduser()
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if not path.exists():
+        hint = f" (built-in presets: {', '.join(PRESETS)})"
+        raise VoicecheckError(f"extends '{name}': no such preset or file{hint}", path=source,
+                              line=line, code="E105")
+    return path
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    out = dict(parent)
+    for key, value in child.items():
+        if key in _LIST_KEYS:
+            out[key] = list(parent.get(key, [])) + list(value)
+        elif key in _MAP_KEYS:
+            merged = dict(parent.get(key, {}))
+            for sub, sub_value in value.items():
+                if isinstance(sub_value, dict) and isinstance(merged.get(sub), dict) \
+                        and key != "rules":
+                    merged[sub] = {**merged[sub], **sub_value}
+                else:
+                    merged[sub] = sub_value
+            out[key] = merged
+        else:
+            out[key] = value
+    return out
+
+
+def _load_tree(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[Located]]:
+    """Validated data of `path` merged over everything it extends, parents first."""
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(p.name for p in seen + (resolved,))
+        raise VoicecheckError(f"extends loop: {chain}", path=str(path), code="E105")
+    doc = read_yaml(path)
+    data = validate(doc)
+    merged: dict[str, Any] = {}
+    docs: list[Located] = []
+    for i, name in enumerate(data.get("extends", [])):
+        line = doc.line(("extends", i)) or doc.line(("extends",))
+        parent_path = _resolve_extends(name, path.parent, str(path), line)
+        parent, parent_docs = _load_tree(parent_path, seen + (resolved,))
+        merged = _merge(merged, parent)
+        docs.extend(parent_docs)
+    data.pop("extends", None)
+    data = _annotate(data, doc)
+    docs.append(doc)
+    return _merge(merged, data), docs
+
+
+def _annotate(data: dict[str, Any], doc: Located) -> dict[str, Any]:
+    """Remember where each term and rule setting came from, for later errors."""
+    for key in ("banned", "preferred", "jargon"):
+        for i, item in enumerate(data.get(key, [])):
+            item["_source"] = doc.source
+            item["_line"] = doc.line((key, i))
+    for code in data.get("rules", {}):
+        data["rules"][code]["_where"] = (doc.source, doc.line(("rules", code)))
+    return data
+
+
+def _terms(data: dict[str, Any]) -> tuple[Term, ...]:
+    terms = []
+    for item in data.get("banned", []):
+        terms.append(Term("banned", (item["phrase"],) if "phrase" in item else (),
+                          item.get("pattern"), item.get("replacement"), item.get("reason", ""),
+                          item.get("severity"), tuple(item.get("languages", ())),
+                          item["_source"], item["_line"]))
+    for item in data.get("preferred", []):
+        terms.append(Term("preferred", tuple(item["instead_of"]), None, item["use"],
+                          item.get("reason", ""), item.get("severity"),
+                          tuple(item.get("languages", ())), item["_source"], item["_line"]))
+    for item in data.get("jargon", []):
+        terms.append(Term("jargon", (item["term"],), None, None, item.get("explain", ""), None,
+                          tuple(item.get("languages", ())), item["_source"], item["_line"]))
+    return tuple(terms)
+
+
+def _build(data: dict[str, Any], source: str | None) -> Guide:
+    voice = data.get("voice", {})
+    address = {lang: "any" for lang in LANGS}
+    address.update(voice.get("address", {}))
+    channels = {name: Channel(name, spec.get("max_chars"), spec.get("public", False))
+                for name, spec in data.get("channels", {}).items()}
+    rules = {}
+    rule_lines = {}
+    for code, setting in data.get("rules", {}).items():
+        setting = dict(setting)
+        rule_lines[code] = setting.pop("_where", (source, None))
+        if setting.get("severity") == "off":
+            setting = {"off": True}
+        rules[code] = setting
+    return Guide(
+        source=source,
+        brand=data.get("brand", ""),
+        languages=tuple(data.get("languages", LANGS)),
+        formality=voice.get("formality", "neutral"),
+        address=address,
+        terms=_terms(data),
+        readability=dict(data.get("readability", {})),
+        channels=channels,
+        style=dict(data.get("style", {})),
+        rules=rules,
+        rule_lines=rule_lines,
+        ignore=tuple(data.get("ignore", ())),
+        thresholds=dict(data.get("thresholds", {})),
+        templates=data.get("templates"),
+        model=data.get("model"),
+    )
+
+
+def load_guide(path: str | Path | None = None) -> Guide:
+    """Load a guide file (or the built-in `default` preset when `path` is None).
+
+    A preset name ("default", "formal", "friendly") is accepted in place of a path.
+
+    >>> load_guide("formal").formality
+    'formal'
+    """
+    if path is None or (isinstance(path, str) and path in PRESETS):
+        name = "default" if path is None else path
+        data, _ = _load_tree(data_dir("rules") / "presets" / f"{name}.yaml", ())
+        return _build(data, f"preset:{name}")
+    path = Path(path)
+    if not path.exists():
+        raise VoicecheckError("guide not found", path=str(path), code="E105")
+    data, _ = _load_tree(path, ())
+    return _build(data, str(path))
+
+
+def find_guide(start: str | Path | None) -> Path | None:
+    """The nearest .voicecheck.yaml walking up from `start` (a file or folder), or None.
+
+    >>> find_guide("/") is None or True
+    True
+    """
+    here = Path(start or ".").resolve()
+    if here.is_file() or not here.exists():
+        here = here.parent
+    for folder in (here, *here.parents):
+        for name in GUIDE_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def guide_from_mapping(data: dict[str, Any], source: str = "<inline guide>",
+                       base: Path | None = None) -> Guide:
+    """A Guide from an in-memory mapping (HTTP requests, rule examples); extends `default`
+    unless it names its own `extends`.
+
+    >>> guide_from_mapping({"voice": {"formality": "formal"}}).formality
+    'formal'
+    """
+    import copy
+
+    doc = Located(copy.deepcopy(data), {}, source)
+    validated = validate(doc)
+    merged: dict[str, Any] = {}
+    for name in validated.pop("extends", ["default"]):
+        parent, _ = _load_tree(_resolve_extends(name, base, source, None), ())
+        merged = _merge(merged, parent)
+    return _build(_merge(merged, _annotate(validated, doc)), source)

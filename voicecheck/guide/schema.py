@@ -1,0 +1,215 @@
+"""The style-guide schema (documented in docs/guide.md) and its validation.
+
+Each error is a `VoicecheckError` naming file and line: unknown keys get a did-you-mean,
+wrong types say what was expected, bad regexes say why RE2 refused them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Callable
+
+from voicecheck.guide.yamlio import Located, Path_
+from voicecheck.model import SEVERITIES
+
+LANGS = ("en", "id", "ms", "fa")
+FORMALITY = ("formal", "neutral", "casual")
+ADDRESS = ("formal", "informal", "any")
+CHANNELS = ("twitter_public", "dm", "chat", "email", "sms", "whatsapp", "instagram_public",
+            "facebook_public", "messenger")
+
+Check = Callable[[Located, Path_, Any], Any]
+
+
+def did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def text(doc: Located, path: Path_, value: Any) -> str:
+    if not isinstance(value, str):
+        raise doc.error(path, f"'{_key(path)}' must be text, not {_type_name(value)}")
+    return value
+
+
+def number(low: float, high: float, integer: bool = False) -> Check:
+    def check(doc: Located, path: Path_, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise doc.error(path, f"'{_key(path)}' must be a number, not {_type_name(value)}")
+        if integer and not isinstance(value, int):
+            raise doc.error(path, f"'{_key(path)}' must be a whole number")
+        if not low <= value <= high:
+            raise doc.error(path, f"'{_key(path)}' must be between {low:g} and {high:g}",
+                            code="E103")
+        return value
+    return check
+
+
+def boolean(doc: Located, path: Path_, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise doc.error(path, f"'{_key(path)}' must be true or false, not {_type_name(value)}")
+    return value
+
+
+def choice(options: tuple[str, ...]) -> Check:
+    def check(doc: Located, path: Path_, value: Any) -> str:
+        if not isinstance(value, str) or value not in options:
+            shown = value if isinstance(value, str) else _type_name(value)
+            hint = did_you_mean(value, list(options)) if isinstance(value, str) else ""
+            raise doc.error(path, f"'{_key(path)}' must be one of {', '.join(options)}, "
+                                  f"not '{shown}'{hint}", code="E103")
+        return value
+    return check
+
+
+def list_of(item: Check, allow_single: bool = False) -> Check:
+    def check(doc: Located, path: Path_, value: Any) -> list[Any]:
+        if value is None:  # `key:` with nothing under it
+            return []
+        if allow_single and not isinstance(value, list):
+            return [item(doc, path, value)]
+        if not isinstance(value, list):
+            raise doc.error(path, f"'{_key(path)}' must be a list, not {_type_name(value)}")
+        return [item(doc, path + (i,), v) for i, v in enumerate(value)]
+    return check
+
+
+def mapping(fields: dict[str, Check], required: tuple[str, ...] = (),
+            one_of: tuple[str, ...] = ()) -> Check:
+    def check(doc: Located, path: Path_, value: Any) -> dict[str, Any]:
+        if value is None and path:  # `key:` with nothing under it
+            value = {}
+        if not isinstance(value, dict):
+            raise doc.error(path, f"'{_key(path)}' must be a mapping, not {_type_name(value)}")
+        out = {}
+        for key, sub in value.items():
+            if key not in fields:
+                where = f" in '{_key(path)}'" if path else ""
+                raise doc.error(path + (key,), f"unknown key '{key}'{where}"
+                                f"{did_you_mean(key, list(fields))}", code="E101")
+            out[key] = fields[key](doc, path + (key,), sub)
+        for key in required:
+            if key not in value:
+                raise doc.error(path, f"'{_key(path)}' needs '{key}'", code="E102")
+        if one_of and sum(k in value for k in one_of) != 1:
+            raise doc.error(path, f"'{_key(path)}' needs exactly one of "
+                                  f"{', '.join(one_of)}", code="E102")
+        return out
+    return check
+
+
+def keyed(key_check: Check, value_check: Check) -> Check:
+    """A mapping with free keys (channel names, rule codes)."""
+    def check(doc: Located, path: Path_, value: Any) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise doc.error(path, f"'{_key(path)}' must be a mapping, not {_type_name(value)}")
+        return {key_check(doc, path + (k,), k): value_check(doc, path + (k,), v)
+                for k, v in value.items()}
+    return check
+
+
+def regex(doc: Located, path: Path_, value: Any) -> str:
+    from voicecheck.guide.patterns import compile_pattern, PatternError
+
+    pattern = text(doc, path, value)
+    try:
+        compile_pattern(pattern)
+    except PatternError as exc:
+        raise doc.error(path, f"bad regex {pattern!r}: {exc}", code="E104") from None
+    return pattern
+
+
+def _key(path: Path_) -> str:
+    parts = [str(p) if not isinstance(p, int) else f"[{p}]" for p in path]
+    return ".".join(parts).replace(".[", "[") or "guide"
+
+
+def rule_setting(doc: Located, path: Path_, value: Any) -> dict[str, Any]:
+    if value is False or value == "off":
+        return {"off": True}
+    if value is True or value == "on":
+        return {"off": False}
+    if isinstance(value, str):
+        return {"off": False, "severity": choice(SEVERITIES + ("off",))(doc, path, value)}
+    return mapping({"severity": choice(SEVERITIES), "off": boolean})(doc, path, value)
+
+
+LANGUAGE = choice(LANGS)
+LANGUAGES = list_of(LANGUAGE, allow_single=True)
+
+BANNED = mapping({
+    "phrase": text, "pattern": regex, "reason": text, "replacement": text,
+    "severity": choice(SEVERITIES), "languages": LANGUAGES,
+}, one_of=("phrase", "pattern"))
+
+PREFERRED = mapping({
+    "use": text, "instead_of": list_of(text, allow_single=True), "reason": text,
+    "severity": choice(SEVERITIES), "languages": LANGUAGES,
+}, required=("use", "instead_of"))
+
+
+def jargon_item(doc: Located, path: Path_, value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        return {"term": value}
+    return mapping({"term": text, "explain": text, "languages": LANGUAGES},
+                   required=("term",))(doc, path, value)
+
+
+def address_setting(doc: Located, path: Path_, value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        setting = choice(ADDRESS)(doc, path, value)
+        return {lang: setting for lang in LANGS}
+    return keyed(LANGUAGE, choice(ADDRESS))(doc, path, value)
+
+
+def channel_name(doc: Located, path: Path_, value: Any) -> str:
+    name = text(doc, path, value)
+    if not name.replace("_", "").isalnum():
+        raise doc.error(path, f"channel name '{name}' must be letters, digits and _",
+                        code="E103")
+    return name
+
+
+GUIDE = mapping({
+    "extends": list_of(text, allow_single=True),
+    "brand": text,
+    "languages": LANGUAGES,
+    "voice": mapping({"formality": choice(FORMALITY), "address": address_setting}),
+    "banned": list_of(BANNED),
+    "preferred": list_of(PREFERRED),
+    "jargon": list_of(jargon_item),
+    "readability": mapping({
+        "max_sentence_words": number(3, 500, integer=True),
+        "min_reading_ease": number(-100, 120),
+        "max_lix": number(10, 100),
+        "min_words": number(1, 10_000, integer=True),
+    }),
+    "channels": keyed(channel_name, mapping({
+        "max_chars": number(1, 100_000, integer=True), "public": boolean,
+    })),
+    "style": mapping({
+        "max_exclamations": number(0, 1000, integer=True),
+        "max_emoji": number(0, 1000, integer=True),
+        "all_caps": choice(("allow", "never")),
+        "acronyms": list_of(text),
+    }),
+    "rules": keyed(text, rule_setting),
+    "ignore": list_of(text, allow_single=True),
+    "thresholds": mapping({"warn_below": number(0, 100), "fail_below": number(0, 100)}),
+    "templates": text,
+    "model": text,
+})
+
+
+def validate(doc: Located) -> dict[str, Any]:
+    """Validate a parsed guide document; return it with single values widened to lists."""
+    if doc.data is None:
+        return {}
+    return GUIDE(doc, (), doc.data)

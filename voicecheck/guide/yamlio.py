@@ -1,0 +1,161 @@
+"""Safe YAML reading with a line number for every value, and limits against hostile files.
+
+Style guides and rule packs are untrusted: `safe` composition only (no Python objects), a size
+cap, a cap on the number of values after alias expansion (the "billion laughs" bomb), and a
+nesting cap. Every value's 1-based line is kept in `Located.lines`, keyed by its path
+(a tuple of keys and list indexes), so validation errors can name the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from voicecheck.model import VoicecheckError
+
+MAX_BYTES = 2_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 40
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A YAML document as plain Python data plus the line of every value."""
+
+    data: Any
+    lines: dict[Path_, int]
+    source: str
+
+    def line(self, path: Path_) -> int | None:
+        """Line of `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+    def error(self, path: Path_, message: str, code: str = "E102") -> VoicecheckError:
+        return VoicecheckError(message, path=self.source, line=self.line(path), code=code)
+
+
+def _loader_class() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Builder:
+    def __init__(self, source: str) -> None:
+        import yaml
+
+        self.source = source
+        self.lines: dict[Path_, int] = {}
+        self.budget = MAX_NODES
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.yaml = yaml
+
+    def build(self, node: Any, path: Path_, depth: int) -> Any:
+        yaml = self.yaml
+        self.budget -= 1
+        line = node.start_mark.line + 1
+        if self.budget < 0:
+            raise VoicecheckError(
+                f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)",
+                path=self.source, line=line, code="E106")
+        if depth > MAX_DEPTH:
+            raise VoicecheckError(f"nested deeper than {MAX_DEPTH} levels",
+                                  path=self.source, line=line, code="E106")
+        self.lines.setdefault(path, line)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return self.constructor.construct_object(node, deep=True)
+            except yaml.YAMLError as exc:
+                raise VoicecheckError(f"invalid value: {exc}", path=self.source, line=line,
+                                      code="E100") from None
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise VoicecheckError("mapping keys must be plain words", path=self.source,
+                                          line=key_node.start_mark.line + 1, code="E102")
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise VoicecheckError("YAML merge keys (<<) are not supported",
+                                          path=self.source, line=key_node.start_mark.line + 1,
+                                          code="E102")
+                key = self.constructor.construct_object(key_node)
+                if not isinstance(key, (str, int, float, bool)):
+                    raise VoicecheckError("mapping keys must be plain words", path=self.source,
+                                          line=key_node.start_mark.line + 1, code="E102")
+                key = str(key) if not isinstance(key, str) else key
+                if key in out:
+                    raise VoicecheckError(f"duplicate key '{key}'", path=self.source,
+                                          line=key_node.start_mark.line + 1, code="E102")
+                self.lines[path + (key,)] = key_node.start_mark.line + 1
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            return out
+        raise VoicecheckError("unsupported YAML node", path=self.source, line=line, code="E100")
+
+
+def parse_yaml(text: str, source: str) -> Located:
+    """Parse one YAML document safely, keeping lines.
+
+    >>> parse_yaml("a:\\n  b: 1\\n", "g.yaml").line(("a", "b"))
+    2
+    """
+    import yaml
+
+    if len(text) > MAX_BYTES:
+        raise VoicecheckError(f"file is larger than {MAX_BYTES:,} characters", path=source,
+                              code="E106")
+    try:
+        node = yaml.compose(text, Loader=_loader_class())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "syntax error"
+        raise VoicecheckError(f"invalid YAML: {problem}", path=source, line=line,
+                              code="E100") from None
+    except yaml.YAMLError as exc:
+        raise VoicecheckError(f"invalid YAML: {exc}", path=source, code="E100") from None
+    except RecursionError:
+        raise VoicecheckError("invalid YAML: nested too deeply", path=source,
+                              code="E106") from None
+    if node is None:
+        return Located({}, {}, source)
+    builder = _Builder(source)
+    try:
+        data = builder.build(node, (), 0)
+    except RecursionError:
+        raise VoicecheckError("nested too deeply", path=source, code="E106") from None
+    return Located(data, builder.lines, source)
+
+
+def read_yaml(path: Path) -> Located:
+    """Read and parse a YAML file; unreadable or non-UTF-8 files are user errors."""
+    source = str(path)
+    if path.is_dir():
+        raise VoicecheckError("is a directory, not a YAML file", path=source, code="E105")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise VoicecheckError(f"file is larger than {MAX_BYTES:,} bytes", path=source,
+                                  code="E106")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise VoicecheckError("file not found", path=source, code="E105") from None
+    except OSError as exc:
+        raise VoicecheckError(f"cannot read: {exc.strerror}", path=source, code="E105") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise VoicecheckError(f"not valid UTF-8 (byte {exc.start})", path=source, line=line,
+                              code="E100") from None
+    if "\x00" in text:
+        raise VoicecheckError("contains NUL bytes (a binary file?)", path=source, code="E100")
+    return parse_yaml(text, source)

@@ -1,0 +1,1 @@
+"""Reading inputs (drafts, canned-response libraries) and writing reports (text, json, ...)."""

@@ -1,0 +1,82 @@
+"""A Draft: one reply, normalised, tokenised and split into sentences, with offsets mapped back.
+
+Tokens and sentences are found on the folded text (see normalize.py); every span a check
+reports is turned back into a span of the original text with `Draft.original_span`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from voicecheck.text.lemma import lemma_table
+from voicecheck.text.normalize import MappedText, clean, fold
+from voicecheck.text.pipeline import get_nlp
+
+
+class Token(NamedTuple):
+    text: str  # folded form
+    lemma: str  # folded lemma (the form itself when the table has none)
+    start: int  # offsets into the folded text
+    end: int
+    is_word: bool
+
+
+@dataclass(slots=True)
+class Draft:
+    """One reply, ready for the checks."""
+
+    original: str
+    lang: str
+    clean: MappedText
+    folded: MappedText
+    tokens: list[Token]
+    sentences: list[tuple[int, int]]  # token index ranges [first, last)
+    context: dict = field(default_factory=dict)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Span of the original text behind folded[start:end]."""
+        return self.folded.to_original(start, end)
+
+    def token_span(self, first: int, last: int) -> tuple[int, int]:
+        """Span of the original text behind tokens[first:last]."""
+        return self.original_span(self.tokens[first].start, self.tokens[last - 1].end)
+
+    def words(self) -> list[Token]:
+        return [t for t in self.tokens if t.is_word]
+
+
+def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, int]]]:
+    """Tokens (with lemmas) and sentence token ranges of an already folded text."""
+    nlp = get_nlp(lang)
+    lemmas = lemma_table(lang)
+    doc = nlp(folded_text)
+    tokens = []
+    for tok in doc:
+        if tok.is_space:
+            continue
+        text = tok.text
+        tokens.append(Token(text, lemmas.get(text, text), tok.idx, tok.idx + len(text),
+                            not tok.is_punct))
+    sentences = []
+    position = 0
+    for sent in doc.sents:
+        first = position
+        while position < len(tokens) and tokens[position].start < sent.end_char:
+            position += 1
+        if position > first:
+            sentences.append((first, position))
+    return tokens, sentences
+
+
+def make_draft(text: str, lang: str) -> Draft:
+    """Normalise, tokenise and split `text` as language `lang`.
+
+    >>> d = make_draft("We apologise for any inconvenience.", "en")
+    >>> [t.text for t in d.tokens][:3]
+    ['we', 'apologise', 'for']
+    """
+    cleaned = clean(text)
+    folded = fold(cleaned)
+    tokens, sentences = tokenize(folded.text, lang)
+    return Draft(text, lang, cleaned, folded, tokens, sentences)

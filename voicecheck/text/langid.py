@@ -1,0 +1,105 @@
+"""Language identification for short replies in en / id / ms / fa.
+
+Three steps, cheapest first:
+
+1. Script: Arabic-script letters outnumbering Latin ones means Persian.
+2. Marker words (rules/<lang>/language.yaml): a short reply with two or more English function
+   words, or a clear majority of Indonesian- or Malay-only words, decides at once.
+3. py3langid's naive Bayes model, restricted to our languages (models/langid.npz, built by
+   training/build_langid.py) for the rest; marker words still break an id/ms tie, which is
+   where character n-grams on a ten-word reply are weakest.
+
+Accuracy on short replies is measured by bench/bench_langid.py (results in bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from voicecheck.paths import data_dir
+
+LANGUAGES = ("en", "id", "ms", "fa")
+_WORD = re.compile(r"[^\W\d_]+")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    lang: str
+    confidence: float
+    method: str
+
+
+@cache
+def _markers() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    import yaml
+
+    out = {}
+    for lang in LANGUAGES:
+        path = data_dir("rules") / lang / "language.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        markers = frozenset(data.get("markers", ()))
+        out[lang] = (markers, frozenset(data.get("distinctive", markers)))
+    return out
+
+
+@cache
+def _identifier() -> Any:
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
+
+    path = data_dir("models") / "langid.npz"
+    with np.load(path, allow_pickle=False) as data:
+        # memoryviews over the arrays: py3langid's DFA walk indexes them like lists, no copy
+        nextmove = memoryview(np.ascontiguousarray(data["nextmove"])).cast("B").cast("I")
+        rows = memoryview(np.ascontiguousarray(data["nextmove_row"])).cast("B").cast("I")
+        output = memoryview(np.ascontiguousarray(data["out_feat"])).cast("B").cast("i")
+        ident = LanguageIdentifier(
+            np.asarray(data["ptc"], dtype=np.float32), np.asarray(data["pc"]),
+            data["classes"].tolist(), nextmove, output, norm_probs=True, tk_row=rows)
+    ident.set_languages(["en", "id", "ms"])
+    return ident
+
+
+def _marker_counts(words: list[str]) -> dict[str, tuple[int, int]]:
+    table = _markers()
+    return {lang: (sum(w in table[lang][0] for w in words), sum(w in table[lang][1] for w in words))
+            for lang in ("en", "id", "ms")}
+
+
+def identify(text: str) -> LanguageGuess:
+    """Best guess of the language of `text` among en, id, ms, fa.
+
+    >>> identify("Mohon maaf, pesanan kamu sedang kami cek ya kak").lang
+    'id'
+    """
+    sample = text[:4000]
+    arabic = len(_ARABIC.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    if arabic and arabic >= latin:
+        return LanguageGuess("fa", arabic / (arabic + latin), "script")
+    words = _WORD.findall(sample.lower())
+    counts = _marker_counts(words)
+    en = counts["en"][0]
+    malay_side = max(counts["id"][0], counts["ms"][0])
+    id_only, ms_only = counts["id"][1], counts["ms"][1]
+    if en >= 2 and en >= 2 * malay_side:
+        return LanguageGuess("en", min(0.99, 0.6 + 0.08 * en), "markers")
+    if malay_side >= 2 and malay_side >= 2 * en and id_only != ms_only:
+        lead, other = (("id", "ms") if id_only > ms_only else ("ms", "id"))
+        if max(id_only, ms_only) >= 2 * min(id_only, ms_only) + 1:
+            spread = abs(id_only - ms_only)
+            return LanguageGuess(lead, min(0.99, 0.6 + 0.1 * spread), "markers")
+    if not words:
+        return LanguageGuess("en", 0.0, "default")
+    with _LOCK:
+        lang, confidence = _identifier().classify(sample)
+    if lang in ("id", "ms") and id_only != ms_only:
+        lang = "id" if id_only > ms_only else "ms"
+    return LanguageGuess(lang, float(confidence), "model")

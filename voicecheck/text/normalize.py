@@ -1,0 +1,190 @@
+"""Normalisation that keeps a map back to the original text.
+
+Two levels, each a `MappedText` whose every character knows the original span it came from:
+
+* `clean()` — what a reader sees: NFKC (full-width, ligatures, maths letters), zero-width and bidi
+  controls dropped, look-alike letters (Cyrillic/Greek homoglyphs, Arabic ي/ك) mapped to the
+  letters of our four languages, Arabic-Indic digits to ASCII. Case and diacritics are kept.
+* `fold()` — what the matchers compare: `clean()` plus lower case, combining marks stripped
+  (diacritics, Arabic harakat), masking characters inside words dropped ("re*fund") and
+  letter-spaced words joined ("r e f u n d", "r.e.f.u.n.d").
+
+Rule phrases go through the same `fold()`, so any folding is consistent on both sides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Invisible characters that are used to split words without changing how they look.
+_DROP = frozenset(
+    "\u00ad\u034f\u061c\u0640\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e"
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
+    "\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c"
+    "\ufe0d\ufe0e\ufe0f\ufeff\uffa0"
+)
+
+# Letters that look like Latin or Persian letters. Cyrillic and Greek are not used by any of
+# our languages, so mapping them can only undo a disguise.
+_CONFUSABLE = {
+    # Cyrillic lower / upper
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
+    "ԛ": "q", "ԝ": "w", "ɡ": "g", "ɑ": "a", "һ": "h", "ӏ": "l", "ց": "g", "օ": "o",
+    "А": "A", "В": "B", "Е": "E", "Ѕ": "S", "І": "I", "Ј": "J", "К": "K", "М": "M", "Н": "H",
+    "О": "O", "Р": "P", "С": "C", "Т": "T", "Х": "X", "У": "Y", "Ү": "Y", "Ԁ": "D", "Ԛ": "Q",
+    "Ԝ": "W", "Ӏ": "I",
+    # Greek lower / upper
+    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x", "γ": "y",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    # Latin look-alikes outside ASCII
+    "ı": "i", "ȷ": "j", "ℓ": "l", "ǀ": "l",
+    # quotes and dashes to one form
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    # Arabic letter variants used in Persian text
+    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه",
+}
+for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
+    _CONFUSABLE[_d] = str(_i)
+for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
+    _CONFUSABLE[_d] = str(_i)
+
+# Characters dropped inside a word when folding: masking tricks such as "re*fund", "ref_und".
+_MASK_IN_WORD = re.compile(r"(?<=[^\W\d_])[*_·•]+(?=[^\W\d_])")
+# Four or more single letters separated by spaces or dots: "r e f u n d", "r.e.f.u.n.d".
+_SPACED_LETTERS = re.compile(
+    r"(?<![^\W_])(?:[^\W\d_](?:[ .\-_*·]{1,3}))(?:[^\W\d_](?:[ .\-_*·]{1,3})){2,}[^\W\d_](?![^\W_])"
+)
+_SPACED_SEPARATOR = re.compile(r"[ .\-_*·]")
+
+
+@dataclass(frozen=True, slots=True)
+class MappedText:
+    """Text plus, for each of its characters, the span of the original it came from.
+
+    `starts`/`ends` are None when the text is the original itself (identity map).
+    """
+
+    text: str
+    starts: list[int] | None
+    ends: list[int] | None
+    original_length: int
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of this text to a span of the original text.
+
+        >>> clean("r\\u200befund").to_original(0, 6)
+        (0, 7)
+        """
+        if self.starts is None or self.ends is None:
+            return start, end
+        n = len(self.starts)
+        if start >= end:
+            pos = self.starts[start] if start < n else self.original_length
+            return pos, pos
+        return self.starts[start], self.ends[min(end, n) - 1]
+
+
+@lru_cache(maxsize=8192)
+def _clean_char(char: str) -> str:
+    if char in _DROP:
+        return ""
+    mapped = _CONFUSABLE.get(char)
+    if mapped is not None:
+        return mapped
+    if unicodedata.category(char) == "Cf":  # other invisible format characters
+        return ""
+    normal = unicodedata.normalize("NFKC", char)
+    if normal != char:
+        normal = "".join(_CONFUSABLE.get(c, c) for c in normal if c not in _DROP)
+    return normal
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    lowered = char.lower()
+    decomposed = unicodedata.normalize("NFD", lowered)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if stripped != decomposed:
+        return unicodedata.normalize("NFC", stripped)
+    return lowered if lowered == decomposed else unicodedata.normalize("NFC", decomposed)
+
+
+def _apply(source: MappedText, per_char) -> MappedText:
+    """Map every character of `source` through `per_char`, keeping the offset map."""
+    text = source.text
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    s_map, e_map = source.starts, source.ends
+    for k, char in enumerate(text):
+        piece = per_char(char)
+        if not piece:
+            continue
+        s = s_map[k] if s_map is not None else k
+        e = e_map[k] if e_map is not None else k + 1
+        out.append(piece)
+        for _ in piece:
+            starts.append(s)
+            ends.append(e)
+    return MappedText("".join(out), starts, ends, source.original_length)
+
+
+def _drop(source: MappedText, drop: set[int]) -> MappedText:
+    if not drop:
+        return source
+    keep = [k for k in range(len(source.text)) if k not in drop]
+    text = "".join(source.text[k] for k in keep)
+    if source.starts is None or source.ends is None:
+        return MappedText(text, keep, [k + 1 for k in keep], source.original_length)
+    return MappedText(text, [source.starts[k] for k in keep], [source.ends[k] for k in keep],
+                      source.original_length)
+
+
+def clean(text: str) -> MappedText:
+    """Level 1: what a reader sees, with disguises removed (case and accents kept).
+
+    >>> clean("ｒｅｆｕｎｄ").text
+    'refund'
+    """
+    if text.isascii() and "`" not in text:
+        return MappedText(text, None, None, len(text))
+    return _apply(MappedText(text, None, None, len(text)), _clean_char)
+
+
+def fold(cleaned: MappedText) -> MappedText:
+    """Level 2: lower case, no diacritics, masking and letter-spacing undone.
+
+    >>> fold(clean("R e f u n d, café")).text
+    'refund, cafe'
+    """
+    text = cleaned.text
+    if text.isascii():
+        folded = MappedText(text.lower(), cleaned.starts, cleaned.ends, cleaned.original_length)
+    else:
+        folded = _apply(cleaned, _fold_char)
+    drop: set[int] = set()
+    low = folded.text
+    for match in _MASK_IN_WORD.finditer(low):
+        drop.update(range(match.start(), match.end()))
+    for match in _SPACED_LETTERS.finditer(low):
+        base = match.start()
+        drop.update(base + m.start() for m in _SPACED_SEPARATOR.finditer(match.group()))
+    return _drop(folded, drop)
+
+
+def fold_phrase(phrase: str) -> str:
+    """Fold a rule phrase exactly as a draft is folded.
+
+    >>> fold_phrase("Café")
+    'cafe'
+    """
+    return fold(clean(phrase)).text
