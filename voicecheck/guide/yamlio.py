@@ -19,6 +19,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 40
 
 Path_ = tuple[Any, ...]
+_PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,9 @@ class _Builder:
             raise VoicecheckError(f"nested deeper than {MAX_DEPTH} levels",
                                   path=self.source, line=line, code="E106")
         self.lines.setdefault(path, line)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            raise VoicecheckError(f"unsupported YAML tag {node.tag}", path=self.source,
+                                  line=line, code="E100")
         if isinstance(node, yaml.ScalarNode):
             try:
                 return self.constructor.construct_object(node, deep=True)

@@ -113,9 +113,10 @@ def _fold_char(char: str) -> str:
     lowered = char.lower()
     decomposed = unicodedata.normalize("NFD", lowered)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    if stripped != decomposed:
-        return unicodedata.normalize("NFC", stripped)
-    return lowered if lowered == decomposed else unicodedata.normalize("NFC", decomposed)
+    folded = unicodedata.normalize("NFC", stripped) if stripped != lowered else lowered
+    # a stripped or lowered letter may itself be a look-alike (Greek ἰ → ι → i): map it again,
+    # so that folding folded text changes nothing
+    return "".join(_CONFUSABLE.get(c, c) for c in folded).lower()
 
 
 def _apply(source: MappedText, per_char) -> MappedText:

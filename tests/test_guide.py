@@ -1,0 +1,112 @@
+"""Style guides: schema, extends, discovery, and one-line errors for every kind of bad guide."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import run_cli
+from voicecheck.engine import Checker
+from voicecheck.guide import find_guide, guide_from_mapping, load_guide
+from voicecheck.model import VoicecheckError
+
+
+def _write(tmp_path, text, name=".voicecheck.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("voice:\n  formalty: formal\n", "2: unknown key 'formalty' in 'voice' (did you mean 'formality'?)"),
+    ("banned_phrases: []\n", "1: unknown key 'banned_phrases' (did you mean 'banned'?)"),
+    ("voice:\n  formality: posh\n", "2: 'voice.formality' must be one of formal, neutral, casual"),
+    ("readability:\n  max_sentence_words: many\n", "2: 'readability.max_sentence_words' must be a number"),
+    ("banned:\n  - pattern: '(?<=a)b'\n    reason: x\n", "2: bad regex '(?<=a)b'"),
+    ("banned:\n  - pattern: '(a)\\1'\n", "bad regex"),
+    ("banned:\n  - reason: x\n", "needs exactly one of phrase, pattern"),
+    ("- a\n- b\n", "'guide' must be a mapping, not a list"),
+    ("voice: [\n", "invalid YAML"),
+    ("extends: nope\n", "1: extends 'nope': no such preset or file"),
+    ("rules:\n  VC999: off\n", "2: unknown rule 'VC999'"),
+    ("rules:\n  robotic-apolgy: error\n", "did you mean 'robotic-apology'?"),
+    ("brand: a\nbrand: b\n", "2: duplicate key 'brand'"),
+    ("x: !!python/object/apply:os.system ['echo hi']\n", "E100"),
+])
+def test_bad_guide_is_one_line_exit_2(tmp_path, text, expected):
+    path = _write(tmp_path, text)
+    result = run_cli("guide", "validate", str(path))
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert expected in err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path):
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    path = _write(tmp_path, "\n".join(lines) + "\n")
+    result = run_cli("guide", "validate", str(path), timeout=10)
+    assert result.returncode == 2
+    assert b"alias bomb" in result.stderr
+
+
+def test_deep_nesting_is_refused(tmp_path):
+    path = _write(tmp_path, "brand: " + "[" * 5000 + "]" * 5000 + "\n")
+    result = run_cli("guide", "validate", str(path), timeout=10)
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+
+
+def test_guide_that_is_not_a_file(tmp_path):
+    result = run_cli("check", "--guide", str(tmp_path / "missing.yaml"), "-", stdin=b"Hello")
+    assert result.returncode == 2
+    assert b"guide not found" in result.stderr
+
+
+def test_extends_chain_and_loop(tmp_path):
+    _write(tmp_path, "extends: formal\nbrand: Base\nbanned:\n  - phrase: no worries\n", "base.yaml")
+    child = _write(tmp_path, "extends: base.yaml\nbanned:\n  - phrase: cheers\n")
+    guide = load_guide(child)
+    assert guide.formality == "formal" and guide.brand == "Base"
+    assert [t.phrases for t in guide.terms if t.kind == "banned"] == [("no worries",), ("cheers",)]
+    _write(tmp_path, "extends: .voicecheck.yaml\n", "base.yaml")
+    with pytest.raises(VoicecheckError, match="extends loop"):
+        load_guide(child)
+
+
+def test_guide_is_found_walking_up(tmp_path):
+    guide = _write(tmp_path, "brand: Up\n")
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    draft = nested / "reply.txt"
+    draft.write_text("Hello", encoding="utf-8")
+    assert find_guide(draft) == guide
+
+
+def test_rule_overrides_by_code_and_slug():
+    text = "We apologize for any inconvenience."
+    off = Checker(guide_from_mapping({"rules": {"VC110": "off"}}))
+    assert "VC110" not in [f.code for f in off.check(text, lang="en").findings]
+    louder = Checker(guide_from_mapping({"rules": {"robotic-apology": "error"}}))
+    codes = {f.code: f.severity for f in louder.check(text, lang="en").findings}
+    assert codes["VC110"] == "error"
+
+
+def test_guide_banned_phrase_is_inflection_aware_and_evasion_proof():
+    guide = guide_from_mapping({"banned": [{"phrase": "cancel the order", "reason": "say stop"}]})
+    checker = Checker(guide)
+    for text in ["We cancelled the order.", "We c\u200ban\u200bcel the order",
+                 "WE CANCEL THE ORDER", "we cаncel the order"]:
+        codes = [f.code for f in checker.check(text, lang="en").findings]
+        assert "VC101" in codes, text
+
+
+def test_starter_guide_validates(tmp_path):
+    result = run_cli("guide", "init", str(tmp_path / "g.yaml"))
+    assert result.returncode == 0, result.stderr
+    result = run_cli("guide", "validate", str(tmp_path / "g.yaml"))
+    assert result.returncode == 0, result.stderr
+    again = run_cli("guide", "init", str(tmp_path / "g.yaml"))
+    assert again.returncode == 2 and b"already exists" in again.stderr
