@@ -1,0 +1,69 @@
+"""Warm in-process speed and memory of `Checker.check`.
+
+* p50 / p99 latency of one ~60-word reply per language (45-75 words, authored replies)
+* replies per second over 2,000 replies (all languages mixed, language given)
+* replies per second with language identification (--lang auto)
+* resident memory (RSS) with all four languages loaded
+
+    python bench/bench_check.py
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import LANGS, machine, replies  # noqa: E402
+from voicecheck.engine import Checker  # noqa: E402
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    checker = Checker()
+    print(f"# bench_check — {time.strftime('%Y-%m-%d')} — {machine()}")
+    corpus = {}
+    for lang in LANGS:
+        sample = replies(lang, 45, 75) or replies(lang)
+        if not sample:
+            print(f"{lang}: no authored replies to measure with")
+            continue
+        corpus[lang] = sample
+        for text in sample[:20]:  # warm up: rule compilation, caches
+            checker.check(text, lang=lang)
+        timings = []
+        for _ in range(max(1, 3000 // len(sample))):
+            for text in sample:
+                start = time.perf_counter()
+                checker.check(text, lang=lang)
+                timings.append((time.perf_counter() - start) * 1000)
+        words = statistics.mean(len(t.split()) for t in sample)
+        print(f"{lang}: {len(timings)} checks of {words:.0f}-word replies: "
+              f"p50 {percentile(timings, 50):.3f} ms, p99 {percentile(timings, 99):.3f} ms")
+    mixed = [(lang, t) for lang in corpus for t in corpus[lang]]
+    batch = (mixed * (2000 // max(1, len(mixed)) + 1))[:2000]
+    start = time.perf_counter()
+    for lang, text in batch:
+        checker.check(text, lang=lang)
+    elapsed = time.perf_counter() - start
+    print(f"throughput: {len(batch)} replies in {elapsed:.2f} s = {len(batch) / elapsed:,.0f} replies/s "
+          "(one process, language given)")
+    start = time.perf_counter()
+    for _lang, text in batch:
+        checker.check(text)
+    elapsed = time.perf_counter() - start
+    print(f"throughput with language id: {len(batch) / elapsed:,.0f} replies/s")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS with {len(corpus)} languages loaded: {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Shared helpers for the benchmarks: sample replies and machine description."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("en", "id", "ms", "fa")
+
+
+def replies(lang: str, min_words: int = 0, max_words: int = 10_000) -> list[str]:
+    """Authored replies of `lang` (training/authored/<lang>.jsonl) within a word-count range."""
+    path = ROOT / "training" / "authored" / f"{lang}.jsonl"
+    out = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                reply = json.loads(line)["reply"]
+            except (ValueError, KeyError):
+                continue
+            if min_words <= len(reply.split()) <= max_words:
+                out.append(reply)
+    return out
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
