@@ -89,14 +89,19 @@ class RuleSet:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen = set()
+    """One finding per place and rule: drop repeats and spans inside a same-rule span
+    (`{order_id}` inside `{{order_id}}`)."""
+    kept: dict[str, list[Finding]] = {}
+    ordered = sorted(findings, key=lambda f: (f.start, -(f.end - f.start),
+                                              -SEVERITY_RANK[f.severity], f.code))
     out = []
-    for f in sorted(findings, key=lambda f: (f.start, -SEVERITY_RANK[f.severity], f.code, f.end)):
-        key = (f.code, f.start, f.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+    for f in ordered:
+        same = kept.setdefault(f.code, [])
+        if any(k.start <= f.start and f.end <= k.end for k in same):
+            continue
+        same.append(f)
+        out.append(f)
+    return sorted(out, key=lambda f: (f.start, f.code, f.end))
 
 
 def _scores(findings: list[Finding]) -> dict[str, int]:
