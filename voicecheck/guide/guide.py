@@ -17,6 +17,10 @@ _LIST_KEYS = ("banned", "preferred", "jargon", "ignore")
 _MAP_KEYS = ("voice", "readability", "channels", "style", "rules", "thresholds")
 
 
+def _PRESET_DIR() -> Path:
+    return (data_dir("rules") / "presets").resolve()
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """A banned phrase/pattern, preferred term or jargon word from the guide."""
@@ -108,6 +112,8 @@ def _load_tree(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list
     data = validate(doc)
     merged: dict[str, Any] = {}
     docs: list[Located] = []
+    if not seen and "extends" not in data and resolved.parent != _PRESET_DIR():
+        data["extends"] = ["default"]  # a guide always starts from the default preset
     for i, name in enumerate(data.get("extends", [])):
         line = doc.line(("extends", i)) or doc.line(("extends",))
         parent_path = _resolve_extends(name, path.parent, str(path), line)

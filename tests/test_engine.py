@@ -1,0 +1,85 @@
+"""The engine end to end: the foundation's acceptance sentence in all four languages, language
+identification, scores and verdicts, thread safety."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import voicecheck
+from voicecheck.engine import Checker
+from voicecheck.text.langid import identify
+
+ACCEPTANCE = {
+    "en": ("We apologize for any inconvenience. As per our policy you should have contacted us earlier.",
+           {"VC110": "We apologize for any inconvenience", "VC112": "As per our policy",
+            "VC113": "you should have"}),
+    "id": ("Mohon maaf atas ketidaknyamanannya. Sesuai dengan kebijakan kami, seharusnya Anda "
+           "menghubungi kami lebih awal.",
+           {"VC110": "Mohon maaf atas ketidaknyamanannya", "VC112": "Sesuai dengan kebijakan kami",
+            "VC113": "seharusnya Anda"}),
+    "ms": ("Harap maaf atas segala kesulitan yang dialami. Mengikut polisi syarikat, anda "
+           "sepatutnya menghubungi kami lebih awal.",
+           {"VC110": "Harap maaf atas segala kesulitan", "VC112": "Mengikut polisi syarikat",
+            "VC113": "anda sepatutnya"}),
+    "fa": ("بابت هرگونه ناراحتی پوزش می‌طلبیم. طبق قوانین شرکت، شما باید زودتر با ما تماس "
+           "می‌گرفتید.",
+           {"VC110": "بابت هرگونه ناراحتی پوزش می‌طلبیم", "VC112": "طبق قوانین شرکت",
+            "VC113": "شما باید زودتر"}),
+}
+
+
+@pytest.mark.parametrize("lang", list(ACCEPTANCE))
+def test_acceptance_sentence(lang):
+    text, expected = ACCEPTANCE[lang]
+    report = voicecheck.check(text)  # language identified, not given
+    assert report.language == lang
+    found = {f.code: f for f in report.findings}
+    for code, words in expected.items():
+        assert code in found, f"{code} missing; found {[(f.code, f.text) for f in report.findings]}"
+        finding = found[code]
+        assert words.lower() in finding.text.lower() or finding.text.lower() in words.lower(), \
+            (code, finding.text)
+        assert text[finding.start:finding.end] == finding.text
+    assert report.verdict == "fail"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Thanks for waiting, your parcel arrives tomorrow.", "en"),
+    ("Terima kasih sudah menunggu, paket Kakak tiba besok ya.", "id"),
+    ("Terima kasih kerana menunggu, bungkusan anda akan sampai esok.", "ms"),
+    ("ممنون از صبرتان، بسته شما فردا می‌رسد.", "fa"),
+])
+def test_language_identification(text, lang):
+    assert identify(text).lang == lang
+
+
+def test_clean_reply_passes_with_full_scores():
+    report = voicecheck.check("Hi Dana, your refund of $12 is on its way and should reach you "
+                              "by Friday.", lang="en")
+    assert report.verdict == "pass" and report.score == 100
+    assert report.scores["hostility"] == 0
+    assert all(v == 100 for k, v in report.scores.items() if k != "hostility")
+
+
+def test_checker_is_thread_safe():
+    checker = Checker()
+    texts = [ACCEPTANCE[lang][0] for lang in ACCEPTANCE] * 10
+    expected = [checker.check(t).to_dict() for t in texts]
+    results: list = [None] * len(texts)
+
+    def work(i):
+        results[i] = checker.check(texts[i]).to_dict()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(texts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == expected
+
+
+def test_unsupported_language_is_a_clear_error():
+    with pytest.raises(voicecheck.VoicecheckError, match="unsupported language 'de'"):
+        voicecheck.check("Hallo", lang="de")
