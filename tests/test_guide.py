@@ -110,3 +110,13 @@ def test_starter_guide_validates(tmp_path):
     assert result.returncode == 0, result.stderr
     again = run_cli("guide", "init", str(tmp_path / "g.yaml"))
     assert again.returncode == 2 and b"already exists" in again.stderr
+
+
+def test_catastrophic_regex_runs_in_linear_time():
+    import time
+
+    guide = guide_from_mapping({"banned": [{"pattern": "(a+)+$", "reason": "test"}]})
+    text = "a" * 50_000 + "!"
+    start = time.perf_counter()
+    Checker(guide).check(text, lang="en")
+    assert time.perf_counter() - start < 5

@@ -58,139 +58,99 @@ MIN_LEN = 3         # shorter forms collide with abbreviations and codes
 MIN_STIF = 3        # a STIF-only pair must be seen this often
 TARGET_SHARE = 0.6  # ... and its target must be this share of the form's rewrites
 KEEP_RATE = 0.3     # kept unchanged in the formal rewrite this often: not informal enough
+EN_PROB = -14.5     # log probability above which a word counts as English (spaCy lexeme table)
 DROP_CATEGORIES = {"acronym", "space-dash", "disemvoweling"}
 
-# Dropped by hand after reading the candidates: regional (Javanese, Sundanese, Manado...) words
-# that are standard in their own language, names and brands, interjections and laughter,
-# English or Dutch words, words with another standard reading, and pairs whose target is wrong.
+# Dropped by hand after reading the candidates that pass the automatic filters.
 DENY = {
-    # regional words / other readings
-    "ndak", "sesok", "rasane", "tresno", "ora", "opo", "iki", "iku", "wes", "wis", "ojo", "sing",
-    "kowe", "aing", "maneh", "urang", "teu", "naon", "mangga", "atuh", "nyanda", "ngana",
-    "dorang", "kita", "torang", "sampe",  # sampe is also a French/English token in names
-    "mending", "doang", "ajah", "kayanya",
-    # other standard readings or meanings a reply may mean
-    "lagian", "nanya", "bales", "gede", "pinter", "temen", "balik", "tiap", "makin", "biar",
-    "ilang", "kelar", "pake", "ampe", "kasian", "dikit", "duluan", "ketemu", "beneran", "kepikiran",
-    "nunggu", "ngasih", "nyari", "nggak", "gak", "ngga", "gimana", "udah", "aja", "kalo",
-    "emang", "bikin", "banget",  # core pairs, written by hand below
-    "cuman", "tetep", "cepet", "telat", "kemaren", "malem", "belom",  # kept via CORE
-    "salalu", "puede", "mengsedih", "oey", "boemi", "sooo", "hadeuh", "aduhhh",
-    "mahasiswai", "cucok", "mantep",
-    # interjections, laughter, particles (register, not spelling)
-    "hehe", "hehehe", "haha", "hahaha", "wkwk", "wkwkwk", "huhu", "hhe", "hmm", "deh", "dong",
-    "sih", "nih", "kok", "yuk", "loh", "lho", "toh", "kan",
-    # slang and address words handled by other rules
-    "gue", "gua", "guwe", "lu", "lo", "elo", "elu", "bro", "sis", "gan", "min", "mimin",
+    # regional languages (Javanese, Sundanese, Betawi, Manado, Minang...): standard in their own
+    # language, and a reply quoting or greeting in them is not a spelling mistake
+    "adoh", "adus", "akeh", "arep", "batur", "cai", "deui", "dewe", "dewek", "durung", "duwe",
+    "elek", "enjing", "entek", "gawe", "gedhe", "gelem", "heula", "iku", "ireng", "isok", "jebul",
+    "kabeh", "kene", "kerjo", "keur", "kitu", "kowe", "kumaha", "luwih", "maneh", "mboh",
+    "mboten", "mbuh", "melu", "mergo", "metu", "monggo", "mosok", "naon", "ndelok", "ngene",
+    "ngono", "nggo", "ngombe", "numpak", "nuwun", "ojo", "omah", "ono", "opo", "piye", "punten",
+    "rasah", "rasane", "roso", "saha", "sampun", "sareng", "sik", "songo", "sopo", "suwun",
+    "tenan", "teuing", "turu", "tuo", "wani", "wedok", "wes", "wetan", "wilujeng", "hayam",
+    "muaro", "rumoh", "siapo", "kito", "smo", "apo", "sape", "balek", "aya", "atu", "amo",
+    "hatur", "curug", "ndeso", "sesok", "tresno", "basudara", "pegi", "masok", "muke",
+    # names, brands, titles, religious spellings (a customer's name or a shop's name is not
+    # a typo, and "aamiin", "sholat", "Alloh" are a matter of faith, not register)
+    "bambank", "boemi", "kampoeng", "roemah", "waroeng", "waroenk", "warunk", "warong", "tjilik",
+    "kedhai", "baiq", "abi", "putera", "sulthan", "alloh", "rabb", "robb", "sholeh", "soleh",
+    "shalat", "taqwa", "istighfar", "bersholawat", "ukhti", "ummah", "silaturrahmi", "adha",
+    "jagad", "pcx", "kppn", "rsi", "rsia", "gub", "idr", "indo", "usa", "abg", "alai", "mrs",
+    # English, Spanish, French, Dutch words and misspellings of them
+    "beautifull", "coffe", "koffie", "coment", "costum", "suport", "wellcome", "happines",
+    "fams", "genks", "temans", "fastpay", "pricelist", "ringroad", "breaktime", "bestfriend",
+    "homestay", "basecamp", "everythings", "familys", "indonesias", "feliz", "merci", "testi",
+    # profanity, insults and sexual words: VC118's business, never "fixed" into another word
+    "ajig", "anjay", "anjeng", "anying", "anjirr", "njirr", "jingan", "goblog", "ngentot",
+    "ngewe", "sange", "boker", "eek", "ngebacot", "ngedate", "gilak", "gile", "gokil",
+    # interjections, laughter, particles and fillers: register, not spelling
+    "doh", "hadeh", "hadeuh", "haduh", "oalah", "walaa", "noh", "tuch", "tuh", "paan", "dech",
+    "unch", "uwu", "unyu", "mamam", "maem", "saay", "mee", "bai", "beud",
+    # slang and address words handled by VC122 slang / VC125 / VC210-VC212
+    "ane", "loe", "bokap", "nyokap", "cuan", "santuy", "selow", "gaje", "lebay", "kepoin",
+    "jujurly", "otewe", "cewe", "ciwi", "galo", "hitz", "mangat", "qaqa", "qta", "cantiq",
+    "syantik", "manjah", "sukak", "kocheng", "mengcape", "mengkezel", "mengmarah", "mengpede",
+    "mengsedih", "mengseneng", "melow", "tepar", "nyampah", "ghibah", "gowes", "hbd", "ngopi",
+    "ngupi", "ngabuburit", "srimping", "pantengin", "samperin", "senyumin", "nontonin",
+    # wrong or doubtful targets, or forms with another reading
+    "naksir",        # "have a crush on", not menaksir "estimate"
+    "nanggung",      # "half-done", not tanggung
+    "nipu",          # menipu, not tipu
+    "ngapain",       # "what for" or "what are you doing": no single fix
+    "koq",           # the particle kok, not mengapa
+    "nda", "lom", "tida", "tyda", "tul", "suru", "tumpa", "sedi", "rasah", "pamutusan",
+    "pendikar", "maqna", "depe", "flek", "hoaks", "ongkir", "cust", "nego", "segini", "segitu",
+    "ngotot", "ngidam", "nongkrong", "nyesek", "nyempil", "nyanding", "nyender", "ngakunya",
+    "ngomongnya", "nontonnya", "captionnya", "endingnya", "samaan", "cobak", "bkin", "bget",
+    "bgtt", "bwt", "ttep", "kmh", "kzl", "enk", "kya", "sintesa", "horison", "isteri", "mabok",
+    "ngaji", "ngamen", "ngefans", "kinclong", "muncak", "nampol", "tampol", "teros", "tauu",
+    "dahh", "gaa", "beranih", "gangguin", "aing", "akoh", "akuh", "akutu", "berflower",
+    "begitulah", "cucok", "duhh", "tuhh", "tuu", "youu", "mahasiswai", "soulmate", "nite",
+    "unfaedah", "ngadem", "ngambek", "ngepost", "ngoceh", "ngangenin", "msuk", "ktemu", "ktmu",
+    # imperatives and bare verbs that are standard (kenali, pahami: not "mengenali" misspelt)
+    "kenali", "kurangi", "pahami", "sadari", "temani",
 }
 
-# Hand-written core pairs (always kept; they win over the data). Values: first = main fix.
+# Hand-written core pairs (always kept; they win over the data).
 CORE = {
-    "gak": "tidak",
-    "ga": "tidak",
-    "nggak": "tidak",
-    "ngga": "tidak",
-    "nggk": "tidak",
-    "enggak": "tidak",
-    "engga": "tidak",
-    "gabisa": "tidak bisa",
-    "gakbisa": "tidak bisa",
-    "nggakbisa": "tidak bisa",
-    "udah": "sudah",
-    "udahan": "sudah selesai",
-    "aja": "saja",
-    "gimana": "bagaimana",
-    "gimane": "bagaimana",
-    "banget": "sekali",
+    "gak": "tidak", "ga": "tidak", "nggak": "tidak", "ngga": "tidak", "enggak": "tidak",
+    "engga": "tidak", "kaga": "tidak", "kagak": "tidak",
+    "gabisa": "tidak bisa", "gakbisa": "tidak bisa", "nggakbisa": "tidak bisa",
+    "gaboleh": "tidak boleh", "gausah": "tidak usah", "gaperlu": "tidak perlu",
+    "gatau": "tidak tahu", "gatahu": "tidak tahu", "gapapa": "tidak apa-apa",
+    "nggapapa": "tidak apa-apa",
+    "udah": "sudah", "udahan": "sudah selesai", "dah": "sudah",
+    "aja": "saja", "doang": "saja",
+    "gimana": "bagaimana", "gmana": "bagaimana",
+    "banget": "sekali", "bener": "benar", "beneran": "benar-benar",
     "kalo": "kalau",
-    "emang": "memang",
-    "bikin": "membuat",
-    "dibikin": "dibuat",
-    "dibikinin": "dibuatkan",
-    "bikinin": "buatkan",
-    "makasi": "terima kasih",
-    "belom": "belum",
-    "kemaren": "kemarin",
-    "cuman": "hanya",
-    "tetep": "tetap",
-    "cepet": "cepat",
-    "malem": "malam",
-    "dapet": "dapat",
-    "sampe": "sampai",
-    "nyampe": "sampai",
-    "nyampai": "sampai",
-    "pengen": "ingin",
-    "pingin": "ingin",
-    "kayak": "seperti",
-    "kaya": ["seperti"],  # replaced below: "kaya" is also standard "rich" (DENY wins)
-    "gitu": "begitu",
-    "gini": "begini",
-    "kenapa": "mengapa",
-    "ngapain": "mengapa",
-    "ngecek": "mengecek",
-    "dicekin": "dicek",
-    "dikirimin": "dikirimkan",
-    "ngirim": "mengirim",
-    "nungguin": "menunggu",
-    "ditungguin": "ditunggu",
-    "nanyain": "menanyakan",
-    "ditanyain": "ditanyakan",
-    "dibatalin": "dibatalkan",
-    "batalin": "batalkan",
-    "ngebatalin": "membatalkan",
-    "dibalikin": "dikembalikan",
-    "balikin": "kembalikan",
-    "ngembaliin": "mengembalikan",
-    "dikembaliin": "dikembalikan",
-    "dibantuin": "dibantu",
-    "bantuin": "bantu",
-    "ngebantu": "membantu",
-    "dijelasin": "dijelaskan",
-    "jelasin": "jelaskan",
-    "nyoba": "mencoba",
-    "cobain": "coba",
-    "kasihtau": "beri tahu",
-    "dikasih": "diberi",
-    "dikasi": "diberi",
-    "ngasih": "memberi",
-    "ngasi": "memberi",
-    "kasi": "beri",
-    "tau": "tahu",
-    "nggatau": "tidak tahu",
-    "gatau": "tidak tahu",
-    "ntar": "nanti",
-    "entar": "nanti",
-    "barusan": "baru saja",
-    "bener": "benar",
-    "beneran": "benar-benar",
-    "trus": "terus",
-    "terus terusan": "terus-menerus",
-    "ama": "dengan",
-    "kek": "seperti",
-    "sono": "sana",
-    "situ": "sana",
-    "nyari": "mencari",
-    "nyariin": "mencarikan",
-    "nunggu": "menunggu",
-    "ngurus": "mengurus",
-    "ngerti": "mengerti",
-    "ngertiin": "memahami",
-    "liat": "lihat",
-    "ngeliat": "melihat",
-    "diliat": "dilihat",
-    "bilangin": "sampaikan",
-    "dibilangin": "disampaikan",
-    "ngomong": "berbicara",
-    "ngobrol": "mengobrol",
-    "mesti": "harus",
-    "gausah": "tidak usah",
-    "gaperlu": "tidak perlu",
-    "nggausah": "tidak usah",
-    "kelar": "selesai",
-    "telat": "terlambat",
-    "tapi": None,  # standard (informal register only); never flagged
+    "emang": "memang", "emangnya": "memangnya",
+    "bikin": "membuat", "dibikin": "dibuat", "dibikinin": "dibuatkan", "bikinin": "buatkan",
+    "belom": "belum", "blom": "belum", "kemaren": "kemarin", "cuman": "hanya",
+    "tetep": "tetap", "cepet": "cepat", "malem": "malam", "dapet": "dapat", "dapetin": "dapatkan",
+    "sampe": "sampai", "nyampe": "sampai", "pengen": "ingin", "pingin": "ingin",
+    "kayak": "seperti", "kek": "seperti", "gitu": "begitu", "gini": "begini",
+    "pake": "pakai", "dipake": "dipakai", "makai": "memakai",
+    "inget": "ingat", "ngecek": "mengecek", "dicekin": "dicek", "dikirimin": "dikirimkan",
+    "kirimin": "kirimkan", "ngirim": "mengirim", "nungguin": "menunggu", "ditungguin": "ditunggu",
+    "nanya": "bertanya", "nanyain": "menanyakan", "ditanyain": "ditanyakan",
+    "dibatalin": "dibatalkan", "batalin": "batalkan", "ngebatalin": "membatalkan",
+    "dibalikin": "dikembalikan", "balikin": "kembalikan", "ngembaliin": "mengembalikan",
+    "dikembaliin": "dikembalikan", "dibantuin": "dibantu", "bantuin": "bantu",
+    "dijelasin": "dijelaskan", "jelasin": "jelaskan", "nyoba": "mencoba", "cobain": "coba",
+    "dikasih": "diberi", "ngasih": "memberi", "kasihtau": "beri tahu", "dikasihtau": "diberi tahu",
+    "tau": "tahu", "ntar": "nanti", "entar": "nanti", "barusan": "baru saja", "trus": "terus",
+    "ama": "dengan", "nyari": "mencari", "nunggu": "menunggu", "ngurus": "mengurus",
+    "ngerti": "mengerti", "liat": "lihat", "ngeliat": "melihat", "diliat": "dilihat",
+    "ngomong": "berbicara", "ngobrol": "mengobrol", "kelar": "selesai", "telat": "terlambat",
+    "kasian": "kasihan", "temen": "teman", "ilang": "hilang", "gede": "besar", "pinter": "pintar",
+    "bales": "balas", "dibales": "dibalas", "nomer": "nomor", "ijin": "izin",
+    "mesen": "memesan", "minjem": "meminjam",
 }
-CORE = {k: v for k, v in CORE.items() if v is not None and k not in ("kaya", "terus terusan", "situ", "mesti")}
 
 HEADER = """\
 # VC120 colloquial-spelling for Indonesian: bahasa gaul / cakapan word forms → baku forms.
@@ -259,16 +219,34 @@ def key(word: str) -> str:
 
 
 def lexicons() -> tuple[set[str], set[str]]:
-    """(standard Indonesian words, English words) from spacy-lookups-data lemma tables."""
+    """(standard Indonesian words, English words) from spacy-lookups-data.
+
+    Indonesian: every form and lemma of the Indonesian lemma table. English: every form and
+    lemma of the English lemma table, plus every word of the English lexeme probability table
+    more frequent than EN_PROB (that one also catches "gonna", "kinda", "que", "thru").
+    """
     import spacy_lookups_data
 
     folder = Path(spacy_lookups_data.__file__).parent / "data"
 
-    def table(name: str) -> set[str]:
-        data = json.loads(gzip.decompress((folder / f"{name}.json.gz").read_bytes()))
+    def load(name: str) -> dict:
+        return json.loads(gzip.decompress((folder / f"{name}.json.gz").read_bytes()))
+
+    def words(data: dict) -> set[str]:
         return {w.lower() for pair in data.items() for w in pair}
 
-    return table("id_lemma_lookup"), table("en_lemma_lookup")
+    english = words(load("en_lemma_lookup"))
+    english |= {w.lower() for w, p in load("en_lexeme_prob").items() if p > EN_PROB}
+    return words(load("id_lemma_lookup")), english
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def collapse(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def other_swaps() -> set[str]:
@@ -317,12 +295,31 @@ def curate() -> tuple[dict[str, str], dict[str, str]]:
     skip = other_swaps()
     pairs, kept, seen = stif_pairs(read(STIF))
 
+    known = standard | {key(k) for k in CORE}
+
     def usable(informal: str, formal: str) -> bool:
         if not _ALPHA.match(informal) or len(informal) < MIN_LEN or _TRIPLE.search(informal):
             return False
         if informal == formal.replace(" ", "") or informal in deny or informal in skip:
             return False
         if informal in standard or informal in english:
+            return False
+        # English plurals and contractions written without the apostrophe (shes, couldnt)
+        if informal.endswith("s") and informal[:-1] in english:
+            return False
+        if informal.endswith(("nt", "re", "ll")) and informal[:-2] in english:
+            return False
+        # elongations: "bangett", "semuaa", "aduhh" are a known word with a letter doubled
+        if collapse(informal) != informal and (collapse(informal) in known
+                                               or collapse(informal) == collapse(formal)):
+            return False
+        # imperatives and bare forms are standard: "temani" (menemani), "nyalakan" (menyalakan)
+        if informal.endswith(("i", "kan")) and formal.endswith(informal):
+            return False
+        # vowel-dropped abbreviations ("udh", "gmn", "telp") are VC121 text-speak
+        vowels = sum(ch in "aeiou" for ch in informal)
+        if is_subsequence(informal, formal.replace(" ", "")) and vowels <= 1 \
+                and len(formal.replace(" ", "")) - len(informal) >= 2:
             return False
         words = formal.split()
         if not words or any(w not in standard or not _ALPHA.match(w) for w in words):

@@ -104,7 +104,7 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
         for report in reports:
             for line in format_report(report, report.path or "-"):
                 click.echo(line)
-        if len(targets) > 1 or errors:
+        if len(targets) > 1:
             click.echo(summary(reports, errors))
     if errors:
         sys.exit(EXIT_ERROR)

@@ -15,10 +15,11 @@ from voicecheck.checks.base import Context, Rule
 from voicecheck.checks.matcher import PhraseMatcher
 from voicecheck.checks.registry import known_names, pack_rules
 from voicecheck.guide import Guide, load_guide
-from voicecheck.guide.schema import did_you_mean
+from voicecheck.guide.schema import CHANNELS, did_you_mean
 from voicecheck.model import SEVERITY_RANK, Finding, Report, VoicecheckError
 from voicecheck.text.draft import Draft, make_draft
 from voicecheck.text.langid import identify
+from voicecheck.tone.features import extract
 
 MAX_CHARS = 2_000_000
 PENALTY = {"error": 25, "warning": 10, "info": 2}
@@ -86,6 +87,10 @@ class RuleSet:
             else:
                 findings.extend(obj.run(draft, ctx, severity))
         return _dedupe(findings)
+
+
+def _tone_features(draft: Draft) -> dict[str, float]:
+    return extract(draft.original, [t.text for t in draft.tokens if t.is_word], draft.lang)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -168,6 +173,13 @@ class Checker:
             return self.guide.languages[0]
         return identify(text).lang
 
+    def tone_features(self, text: str, lang: str | None = None) -> tuple[str, dict[str, float]]:
+        """(language, tone-model features) of a reply: the same features at training and
+        check time."""
+        language = self.detect_language(text, lang)
+        draft = make_draft(text, language)
+        return language, _tone_features(draft)
+
     def check(self, text: str, lang: str | None = None, channel: str | None = None,
               customer: str | None = None, path: str | None = None) -> Report:
         """Check one reply and return its Report."""
@@ -176,6 +188,10 @@ class Checker:
         if len(text) > MAX_CHARS:
             raise VoicecheckError(f"input is longer than {MAX_CHARS:,} characters", path=path,
                                   code="E201")
+        if channel and channel not in self.guide.channels and channel not in CHANNELS:
+            known = sorted(set(self.guide.channels) | set(CHANNELS))
+            raise VoicecheckError(f"unknown channel '{channel}'{did_you_mean(channel, known)}; "
+                                  f"known: {', '.join(known)}", code="E206")
         language = self.detect_language(text, lang)
         draft = make_draft(text, language)
         ctx = Context(self.guide, channel, customer, self.placeholders_ok)

@@ -1,0 +1,196 @@
+"""The tone model: portable files (JSON + numpy arrays, no pickle) and numpy-only inference.
+
+A model directory holds:
+
+* `manifest.json` — format and feature versions, the heads and their weight columns, and the
+  SHA-256 of every other file (a changed file is refused: corrupt or tampered);
+* `vocab.json` — the feature names (list index = row of the weight matrix);
+* `weights.npz` — `W` (features × columns), `b`, `idf` (per feature), `calib` (Platt a, b per
+  column), loaded with `allow_pickle=False`, so loading never executes code.
+
+Heads are ordinal (formality 1–5, politeness 1–5, empathy 0–2: one logistic column per
+threshold "label > k", score = mean of the column probabilities) or binary (hostility).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicecheck.model import VoicecheckError
+from voicecheck.tone.features import FEATURE_VERSION, readable
+
+FORMAT = "voicecheck-tone"
+FORMAT_VERSION = 1
+FILES = ("vocab.json", "weights.npz")
+MAX_FILE_BYTES = 100_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class HeadResult:
+    score: float  # 0..1
+    probabilities: tuple[float, ...]  # P(label > k) per threshold (one value for binary heads)
+    pushed_up: tuple[tuple[str, float], ...] = ()  # words that raised the score most
+    pushed_down: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ToneResult:
+    heads: dict[str, HeadResult] = field(default_factory=dict)
+
+    def score(self, head: str) -> float | None:
+        result = self.heads.get(head)
+        return None if result is None else result.score
+
+
+def _error(path: Path, message: str) -> VoicecheckError:
+    return VoicecheckError(message, path=str(path), code="E300")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ToneModel:
+    """A loaded tone model. Build with `ToneModel.load(directory)`."""
+
+    def __init__(self, manifest: dict[str, Any], vocab: list[str], arrays: dict[str, Any],
+                 source: str = "") -> None:
+        import numpy as np
+
+        self.manifest = manifest
+        self.source = source
+        self.heads: dict[str, dict[str, Any]] = manifest["heads"]
+        self.index = {name: i for i, name in enumerate(vocab)}
+        self.vocab = vocab
+        self.W = np.ascontiguousarray(arrays["W"], dtype=np.float32)
+        self.b = np.asarray(arrays["b"], dtype=np.float32)
+        self.idf = np.asarray(arrays["idf"], dtype=np.float32)
+        self.calib = np.asarray(arrays["calib"], dtype=np.float32)
+        self._np = np
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "ToneModel":
+        """Load and verify a model directory; refuse anything corrupt, tampered or too new."""
+        import numpy as np
+
+        folder = Path(directory)
+        manifest_path = folder / "manifest.json"
+        if not manifest_path.is_file():
+            raise _error(folder, "not a tone model (no manifest.json)")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _error(manifest_path, f"corrupt manifest: {exc}") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise _error(manifest_path, "not a voicecheck tone model manifest")
+        version = manifest.get("format_version")
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise _error(manifest_path, f"model format {version} is newer than this voicecheck "
+                                        f"reads ({FORMAT_VERSION}); upgrade voicecheck")
+        if manifest.get("feature_version") != FEATURE_VERSION:
+            raise _error(manifest_path, f"model uses feature version "
+                                        f"{manifest.get('feature_version')}, this voicecheck "
+                                        f"computes {FEATURE_VERSION}; retrain the model")
+        checksums = manifest.get("sha256", {})
+        for name in FILES:
+            path = folder / name
+            if not path.is_file():
+                raise _error(path, "missing model file")
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise _error(path, "model file is implausibly large")
+            if checksums.get(name) != _sha256(path):
+                raise _error(path, "checksum does not match manifest.json (corrupt or modified)")
+        try:
+            vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+            with np.load(folder / "weights.npz", allow_pickle=False) as data:
+                arrays = {k: np.array(data[k]) for k in ("W", "b", "idf", "calib")}
+        except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
+            raise _error(folder, f"corrupt model files: {exc}") from None
+        columns = sum(len(h["columns"]) for h in manifest["heads"].values())
+        if (not isinstance(vocab, list) or arrays["W"].shape != (len(vocab), columns)
+                or arrays["b"].shape != (columns,) or arrays["idf"].shape != (len(vocab),)
+                or arrays["calib"].shape != (columns, 2)
+                or not all(np.isfinite(a).all() for a in arrays.values())):
+            raise _error(folder, "model arrays do not match the manifest")
+        return cls(manifest, vocab, arrays, str(folder))
+
+    def vectorize(self, features: dict[str, float]) -> tuple[Any, Any]:
+        """(row indices, L2-normalised tf-idf values) of the known features."""
+        np = self._np
+        index = self.index
+        pairs = [(index[k], v) for k, v in features.items() if k in index]
+        if not pairs:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
+        idx = np.fromiter((p[0] for p in pairs), dtype=np.intp, count=len(pairs))
+        vals = np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs))
+        vals *= self.idf[idx]
+        norm = float(np.sqrt(vals @ vals))
+        if norm > 0:
+            vals /= norm
+        return idx, vals
+
+    def predict(self, features: dict[str, float], explain: int = 3) -> ToneResult:
+        """Scores for every head; with `explain`, the readable features that moved each most."""
+        np = self._np
+        idx, vals = self.vectorize(features)
+        rows = self.W[idx]
+        logits = vals @ rows + self.b if len(idx) else self.b.copy()
+        logits = logits * self.calib[:, 0] + self.calib[:, 1]
+        probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        heads = {}
+        for name, spec in self.heads.items():
+            cols = spec["columns"]
+            p = [float(probs[c]) for c in cols]
+            for k in range(1, len(p)):  # cumulative probabilities never increase
+                p[k] = min(p[k], p[k - 1])
+            score = sum(p) / len(p)
+            up: list[tuple[str, float]] = []
+            down: list[tuple[str, float]] = []
+            if explain and len(idx):
+                contrib = vals * rows[:, cols].sum(axis=1)
+                order = np.argsort(contrib)
+                for j in order[::-1]:
+                    if contrib[j] <= 0 or len(up) >= explain:
+                        break
+                    words = readable(self.vocab[idx[j]])
+                    if words:
+                        up.append((words, round(float(contrib[j]), 3)))
+                for j in order:
+                    if contrib[j] >= 0 or len(down) >= explain:
+                        break
+                    words = readable(self.vocab[idx[j]])
+                    if words:
+                        down.append((words, round(float(contrib[j]), 3)))
+            heads[name] = HeadResult(score, tuple(p), tuple(up), tuple(down))
+        return ToneResult(heads)
+
+
+def save_model(directory: str | Path, manifest: dict[str, Any], vocab: list[str],
+               arrays: dict[str, Any]) -> None:
+    """Write a model directory (files first, manifest with their checksums last)."""
+    import numpy as np
+
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    with (folder / "weights.npz").open("wb") as handle:
+        np.savez_compressed(handle, **{k: np.asarray(v, dtype=np.float32)
+                                       for k, v in arrays.items()})
+    manifest = dict(manifest, format=FORMAT, format_version=FORMAT_VERSION,
+                    feature_version=FEATURE_VERSION,
+                    sha256={name: _sha256(folder / name) for name in FILES})
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2,
+                                                     sort_keys=True) + "\n", encoding="utf-8")
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))

@@ -1,0 +1,241 @@
+"""Training and evaluation of tone heads (scikit-learn and scipy: training only).
+
+Samples arrive with their features already extracted (by the engine, so the rule layer's
+codes are features too); this module builds the vocabulary, fits one logistic column per
+ordinal threshold, calibrates each column with Platt scaling on the dev split, and evaluates
+exactly the arithmetic that `ToneModel.predict` runs at check time.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+HEADS: dict[str, tuple[int, ...]] = {
+    "formality": (1, 2, 3, 4, 5),
+    "politeness": (1, 2, 3, 4, 5),
+    "empathy": (0, 1, 2),
+    "hostility": (0, 1),
+}
+C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+
+
+@dataclass(slots=True)
+class Sample:
+    features: dict[str, float]
+    labels: dict[str, int | None]
+    lang: str
+    source: str = "authored"
+    weight: float = 1.0
+    text: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build_vocab(samples: Iterable[Sample], min_df: int = 2,
+                max_features: int = 60_000) -> tuple[list[str], list[float]]:
+    """Features seen in at least `min_df` samples (the most frequent first), with smooth idf."""
+    from collections import Counter
+
+    samples = list(samples)
+    df: Counter[str] = Counter()
+    for s in samples:
+        df.update(s.features.keys())
+    kept = [f for f, n in df.items() if n >= min_df or f.startswith(("l:", "s:", "r:"))]
+    kept.sort(key=lambda f: (-df[f], f))
+    kept = kept[:max_features]
+    n = len(samples)
+    idf = [math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept]
+    return kept, idf
+
+
+def matrix(samples: list[Sample], vocab: list[str], idf: list[float]) -> Any:
+    """CSR matrix of L2-normalised tf-idf rows, the same arithmetic as ToneModel.vectorize."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    index = {f: i for i, f in enumerate(vocab)}
+    idf_arr = np.asarray(idf, dtype=np.float32)
+    rows, cols, vals = [], [], []
+    for r, s in enumerate(samples):
+        pairs = [(index[k], v) for k, v in s.features.items() if k in index]
+        if not pairs:
+            continue
+        idx = np.array([p[0] for p in pairs])
+        v = np.array([p[1] for p in pairs], dtype=np.float32) * idf_arr[idx]
+        v /= max(float(np.sqrt(v @ v)), 1e-12)
+        rows.extend([r] * len(idx))
+        cols.extend(idx.tolist())
+        vals.extend(v.tolist())
+    return csr_matrix((vals, (rows, cols)), shape=(len(samples), len(vocab)), dtype=np.float32)
+
+
+def _columns(heads: dict[str, tuple[int, ...]]) -> list[tuple[str, int]]:
+    return [(head, k) for head, levels in heads.items() for k in levels[:-1]]
+
+
+def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]] = HEADS,
+        seed: int = 13, progress: Callable[[str], None] = lambda _m: None,
+        min_df: int = 2) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
+    """Fit every head; returns (manifest part, vocab, arrays) ready for `save_model`."""
+    import numpy as np
+    from scipy.sparse import vstack
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    vocab, idf = build_vocab(train, min_df=min_df)
+    X_train = matrix(train, vocab, idf)
+    X_dev = matrix(dev, vocab, idf)
+    columns = _columns(heads)
+    W = np.zeros((len(vocab), len(columns)), dtype=np.float32)
+    b = np.zeros(len(columns), dtype=np.float32)
+    calib = np.tile(np.array([1.0, 0.0], dtype=np.float32), (len(columns), 1))
+    chosen = {}
+    thresholds: dict[str, float] = {}
+    for c, (head, k) in enumerate(columns):
+        tr = [i for i, s in enumerate(train) if s.labels.get(head) is not None]
+        dv = [i for i, s in enumerate(dev) if s.labels.get(head) is not None]
+        y_tr = np.array([train[i].labels[head] > k for i in tr], dtype=int)
+        y_dv = np.array([dev[i].labels[head] > k for i in dv], dtype=int)
+        if len(set(y_tr)) < 2:
+            raise ValueError(f"head '{head}': every training label is on one side of {k}; "
+                             "need both classes")
+        w_tr = np.array([train[i].weight for i in tr])
+        best = None
+        for C in C_GRID:
+            model = LogisticRegression(C=C, max_iter=2000, random_state=seed)
+            model.fit(X_train[tr], y_tr, sample_weight=w_tr)
+            if len(dv) and len(set(y_dv)) == 2:
+                p = np.clip(model.predict_proba(X_dev[dv])[:, 1], 1e-6, 1 - 1e-6)
+                loss = -np.mean(y_dv * np.log(p) + (1 - y_dv) * np.log(1 - p))
+            else:
+                loss = 1.0 / C  # no usable dev split: prefer weaker regularisation
+            if best is None or loss < best[0]:
+                best = (loss, C, model)
+        _, C, _model = best
+        # final column: refit on train + dev with the chosen C; calibrate on out-of-fold logits
+        # of train + dev (5 folds), which gives Platt scaling five times the data of dev alone
+        X_all = vstack([X_train[tr], X_dev[dv]]).tocsr()
+        y_all = np.concatenate([y_tr, y_dv])
+        w_all = np.concatenate([w_tr, np.array([dev[i].weight for i in dv])])
+        final = LogisticRegression(C=C, max_iter=2000, random_state=seed)
+        final.fit(X_all, y_all, sample_weight=w_all)
+        W[:, c] = final.coef_[0]
+        b[c] = final.intercept_[0]
+        folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+        oof = np.zeros(len(y_all))
+        for fit_rows, held in folds.split(X_all, y_all):
+            part = LogisticRegression(C=C, max_iter=2000, random_state=seed)
+            part.fit(X_all[fit_rows], y_all[fit_rows], sample_weight=w_all[fit_rows])
+            oof[held] = part.decision_function(X_all[held])
+        in_domain = w_all >= 1.0  # calibrate on the in-domain replies only
+        platt = LogisticRegression(C=1e4, max_iter=1000)
+        platt.fit(oof[in_domain].reshape(-1, 1), y_all[in_domain])
+        calib[c] = (platt.coef_[0, 0], platt.intercept_[0])
+        if head == "hostility":
+            probs = 1 / (1 + np.exp(-(oof[in_domain] * calib[c, 0] + calib[c, 1])))
+            thresholds[head] = _best_threshold(probs, y_all[in_domain])
+        chosen[f"{head}>{k}"] = C
+        progress(f"  {head} > {k}: C={C:g}, {len(tr)} training labels")
+    col_index: dict[str, list[int]] = {}
+    for c, (head, _k) in enumerate(columns):
+        col_index.setdefault(head, []).append(c)
+    manifest = {"heads": {h: {"levels": list(heads[h]), "columns": col_index[h],
+                              "threshold": thresholds.get(h, 0.5)} for h in heads},
+                "training": {"C": chosen, "vocabulary": len(vocab), "seed": seed,
+                             "train_samples": len(train), "dev_samples": len(dev)}}
+    return manifest, vocab, {"W": W, "b": b, "idf": np.asarray(idf), "calib": calib}
+
+
+def _best_threshold(probs: Any, y: Any) -> float:
+    """Decision threshold with the best macro-F1 on out-of-fold probabilities."""
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    best = (0.0, 0.5)
+    for t in np.arange(0.2, 0.81, 0.02):
+        score = f1_score(y, probs >= t, average="macro")
+        if score > best[0] + 1e-9:
+            best = (score, float(round(t, 2)))
+    return best[1]
+
+
+def predict_matrix(X: Any, W: Any, b: Any, calib: Any,
+                   manifest_heads: dict[str, Any]) -> dict[str, Any]:
+    """Per head: (n, thresholds) cumulative probabilities and (n,) scores, as at check time."""
+    import numpy as np
+
+    logits = np.asarray(X @ W) + b
+    logits = logits * calib[:, 0] + calib[:, 1]
+    probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+    out = {}
+    for head, spec in manifest_heads.items():
+        p = probs[:, spec["columns"]].copy()
+        for k in range(1, p.shape[1]):
+            p[:, k] = np.minimum(p[:, k], p[:, k - 1])
+        out[head] = (p, p.mean(axis=1))
+    return out
+
+
+def ece(probabilities: Any, outcomes: Any, bins: int = 10) -> float:
+    """Expected calibration error with equal-width bins."""
+    import numpy as np
+
+    probabilities = np.asarray(probabilities, dtype=float)
+    outcomes = np.asarray(outcomes, dtype=float)
+    if not len(probabilities):
+        return float("nan")
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (probabilities >= lo) & ((probabilities < hi) if hi < 1 else (probabilities <= hi))
+        if mask.any():
+            total += mask.mean() * abs(probabilities[mask].mean() - outcomes[mask].mean())
+    return float(total)
+
+
+def head_metrics(head: str, levels: tuple[int, ...], probs: Any, scores: Any,
+                 labels: Any, threshold: float = 0.5) -> dict[str, float]:
+    """Spearman, accuracy/macro-F1 of the top-vs-rest split, ROC-AUC, calibration error."""
+    import numpy as np
+    from scipy.stats import spearmanr
+    from sklearn.metrics import f1_score, roc_auc_score
+
+    labels = np.asarray(labels)
+    out: dict[str, float] = {"n": int(len(labels))}
+    if len(set(labels.tolist())) > 1:
+        out["spearman"] = float(spearmanr(scores, labels).statistic)
+    # binary view: the upper half of the scale against the lower half
+    mid = (levels[0] + levels[-1]) / 2
+    positive = labels > mid
+    decided = labels != mid
+    if decided.any() and len(set(positive[decided].tolist())) == 2:
+        predicted = scores[decided] >= threshold
+        out["accuracy"] = float((predicted == positive[decided]).mean())
+        out["macro_f1"] = float(f1_score(positive[decided], predicted, average="macro"))
+        out["roc_auc"] = float(roc_auc_score(positive[decided], scores[decided]))
+    eces = []
+    for j, k in enumerate(levels[:-1]):
+        eces.append(ece(probs[:, j], labels > k))
+    out["ece"] = float(np.nanmean(eces)) if eces else float("nan")
+    return out
+
+
+def bootstrap_ci(head: str, levels: tuple[int, ...], probs: Any, scores: Any, labels: Any,
+                 metric: str, rounds: int = 500, seed: int = 7,
+                 threshold: float = 0.5) -> tuple[float, float]:
+    """95 % percentile bootstrap interval of one metric."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n = len(labels)
+    values = []
+    for _ in range(rounds):
+        pick = rng.integers(0, n, n)
+        m = head_metrics(head, levels, probs[pick], scores[pick], np.asarray(labels)[pick],
+                         threshold)
+        if metric in m and not math.isnan(m[metric]):
+            values.append(m[metric])
+    if not values:
+        return float("nan"), float("nan")
+    return float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))
