@@ -16,7 +16,7 @@ LEVEL = {
     "checks": 3, "tone": 3, "rewrite": 3,
     "engine": 4,
     "io": 5,
-    "cli": 6, "server": 6, "__init__": 6, "__main__": 6,
+    "cli": 6, "server": 6, "__init__": 6, "__main__": 7,
 }
 # Inside layer 3, checks may use tone (the model feeds tone findings), never the reverse.
 SIDEWAYS_ALLOWED = {("checks", "tone"), ("rewrite", "tone"), ("checks", "rewrite")}

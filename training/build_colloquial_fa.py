@@ -72,6 +72,11 @@ HOMOGRAPHS = {
     "چیست",     # the written form itself
     "کارتون",   # "cartoon", "carton"
     "نون",      # the letter نون
+    "اینه",     # folds like آینه "mirror" (آ→ا)
+    "اینک",     # literary "now"
+    "ایمانه",   # a given name
+    "منو",      # "menu" (از منو گزینه ... را بزنید)
+    "راس",      # رأس ساعت ۱۰ "at 10 sharp" (أ folds away)
 }
 
 # Alignment artefacts, misspellings (not spoken forms) and pairs whose replacement is wrong.

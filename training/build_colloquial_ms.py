@@ -71,7 +71,7 @@ nobar oplas promil propa salfok sotoy studycase kompek krenn lekong lakik tebir 
 tibeh uwee eakyu aee banx bante binggo bronis cewer cucok diksi dimao engk geh hotx ijap ja kaa
 kaj kha kobul loksyut maho nineth ntmy sib taz warkop tayik taek taekk tai taik pyudara awek
 makwe pakwe pcar kuy mkyong nyet lalok lipak sexi sexxi kt kn mmz nmbk tmbm brjdh pcrn hrsny pk
-ntr ysh lobai silahkan silahkn gais
+ntr ysh lobai silahkan silahkn gais jln tmn
 """)
 
 # Words that make a standard form unusable: Indonesian or slang targets, particles,
@@ -177,6 +177,8 @@ VC121_HEAD = {
     "code": "VC121", "slug": "text-speak", "kind": "substitution",
     "severity": "warning", "dimension": "formality",
     "when": ["formal", "neutral"],
+    # "U Mobile" is a Malaysian telco; "u-turn" is one token already.
+    "except": ["u mobile", "u-mobile"],
     "message": "'{match}' is text-speak; write '{replacement}' in full",
     "why": ("Abbreviations such as dgn, utk, yg, sbb, x or tq save the agent a second and cost "
             "the reader one; in a formal or neutral voice they look careless. Write the word "
@@ -188,7 +190,8 @@ VC121_EXAMPLES = {
             "Maaf, kupon ni x boleh digunakan lagi."],
     "good": ["Terima kasih kerana bersabar, kami akan hubungi encik esok.",
              "Sila ambil ubat ini 3 x sehari selepas makan.",
-             {"text": "Tq sbb sabar ya, nanti kami update!", "guide": "casual"}],
+             {"text": "Tq sbb sabar ya, nanti kami update!", "guide": "casual"},
+             "Pelan pascabayar U Mobile anda aktif mulai hari ini."],
 }
 
 
@@ -273,7 +276,10 @@ def emit_rule(head: dict, swap: dict, examples: dict) -> str:
            f"    dimension: {head['dimension']}\n",
            f"    when: {{formality: [{', '.join(head['when'])}]}}\n",
            f"    message: {q(head['message'])}\n", f"    why: {q(head['why'])}\n",
-           "    swap:\n"]
+           ]
+    if head.get("except"):
+        out.append(f"    except: [{', '.join(q(e) for e in head['except'])}]\n")
+    out.append("    swap:\n")
     for key in sorted(swap):
         target = swap[key]
         if isinstance(target, list):

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from voicecheck.checks import address, metric, pattern, phrase, pii, placeholder, style, \
-    substitution, terms
+    substitution, terms, tone
 from voicecheck.checks.base import Context, Rule
-from voicecheck.checks.matcher import PhraseMatcher
+from voicecheck.checks.matcher import PhraseError, PhraseMatcher
 from voicecheck.checks.registry import known_names, pack_rules
 from voicecheck.guide import Guide, load_guide
 from voicecheck.guide.schema import CHANNELS, did_you_mean
 from voicecheck.model import SEVERITY_RANK, Finding, Report, VoicecheckError
+from voicecheck.paths import data_dir
 from voicecheck.text.draft import Draft, make_draft
 from voicecheck.text.langid import identify
 from voicecheck.tone.features import extract
@@ -31,7 +33,8 @@ QUALITY_DIMENSIONS = ("formality", "politeness", "empathy", "readability", "voca
 
 _MATCHER_KINDS = {"phrase": phrase, "substitution": substitution, "address": address}
 _PLAIN_KINDS = {"pattern": pattern, "metric": metric, "style": style, "placeholder": placeholder,
-                "pii": pii}
+                "pii": pii, "tone": tone}
+TONE_HEADS = ("formality", "politeness", "empathy", "hostility")
 
 
 @dataclass(slots=True)
@@ -54,7 +57,12 @@ class RuleSet:
             if setting.get("off"):
                 continue
             severity = setting.get("severity") or rule.severity
-            for obj in self._compile(rule, guide):
+            try:
+                compiled = self._compile(rule, guide)
+            except PhraseError as error:
+                raise VoicecheckError(str(error), path=rule.source, line=rule.line,
+                                      code="E103") from None
+            for obj in compiled:
                 self.compiled.append(_Compiled(obj, rule, severity))
 
     def _compile(self, rule: Rule, guide: Guide) -> list[Any]:
@@ -89,33 +97,66 @@ class RuleSet:
         return _dedupe(findings)
 
 
+_FEATURE_RULESETS: dict[str, RuleSet] = {}
+_FEATURE_LOCK = threading.Lock()
+
+
+def _pack_signals(draft: Draft) -> list[str]:
+    """Which language-pack phrase rules match, independent of any guide: the rule layer's
+    knowledge (blame, condescension, informal address, colloquial forms …) as model features.
+    Built from the default preset so that a guide's settings never change the tone scores."""
+    ruleset = _FEATURE_RULESETS.get(draft.lang)
+    if ruleset is None:
+        with _FEATURE_LOCK:
+            ruleset = _FEATURE_RULESETS.get(draft.lang)
+            if ruleset is None:
+                ruleset = RuleSet(load_guide(None), draft.lang)
+                _FEATURE_RULESETS[draft.lang] = ruleset
+    signals = []
+    for entry, _first, _last in ruleset.matcher.find(draft.tokens):
+        owner, extra = entry.payload
+        if extra in ("formal", "informal"):
+            signals.append(f"address-{extra}")
+        else:
+            signals.append(owner.rule.code)
+    return signals
+
+
 def _tone_features(draft: Draft) -> dict[str, float]:
-    return extract(draft.original, [t.text for t in draft.tokens if t.is_word], draft.lang)
+    return extract(draft.original, [t.text for t in draft.tokens if t.is_word], draft.lang,
+                   _pack_signals(draft))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per place and rule: drop repeats and spans inside a same-rule span
-    (`{order_id}` inside `{{order_id}}`)."""
+    """One finding per place and rule: of same-rule findings that overlap (`{order_id}` inside
+    `{{order_id}}`, "maaf maaf" twice in "maaf maaf maaf"), the leftmost-longest is kept."""
     kept: dict[str, list[Finding]] = {}
     ordered = sorted(findings, key=lambda f: (f.start, -(f.end - f.start),
                                               -SEVERITY_RANK[f.severity], f.code))
     out = []
     for f in ordered:
         same = kept.setdefault(f.code, [])
-        if any(k.start <= f.start and f.end <= k.end for k in same):
+        if any(f.start < k.end and k.start < f.end for k in same):
             continue
         same.append(f)
         out.append(f)
     return sorted(out, key=lambda f: (f.start, f.code, f.end))
 
 
-def _scores(findings: list[Finding]) -> dict[str, int]:
+def _scores(findings: list[Finding], tone_result: Any = None) -> dict[str, int]:
+    """Dimension scores. With the tone model, formality/politeness/empathy/hostility are its
+    measurements (0-100); the others, and all of them without a model, come from findings."""
     penalty = dict.fromkeys(QUALITY_DIMENSIONS + ("hostility",), 0)
     for f in findings:
         if f.dimension in penalty:
             penalty[f.dimension] += DIMENSION_PENALTY[f.severity]
     scores = {dim: max(0, 100 - penalty[dim]) for dim in QUALITY_DIMENSIONS}
     scores["hostility"] = min(100, penalty["hostility"])
+    if tone_result is not None:
+        for head in TONE_HEADS:
+            value = tone_result.score(head)
+            if value is not None:
+                scores[head] = int(round(value * 100))
     return scores
 
 
@@ -135,12 +176,41 @@ class Checker:
     'warn'
     """
 
-    def __init__(self, guide: Guide | str | None = None, *, placeholders_ok: bool = False) -> None:
+    def __init__(self, guide: Guide | str | None = None, *, placeholders_ok: bool = False,
+                 model: str | Path | bool | None = None) -> None:
         self.guide = guide if isinstance(guide, Guide) else load_guide(guide)
         self.placeholders_ok = placeholders_ok
         self._rulesets: dict[str, RuleSet] = {}
         self._lock = threading.Lock()
+        self._model_path = self._resolve_model(model)
+        self._tone: Any = None
         self._validate_rule_settings()
+
+    def _resolve_model(self, model: str | Path | bool | None) -> Path | None:
+        """The tone model directory: `model` if given, the guide's `model:`, else the shipped one."""
+        if model is False:
+            return None
+        if model not in (None, True):
+            return Path(model)
+        if self.guide.model:
+            path = Path(self.guide.model).expanduser()
+            if not path.is_absolute() and self.guide.source and \
+                    not self.guide.source.startswith(("preset:", "<")):
+                path = Path(self.guide.source).parent / path
+            return path
+        shipped = data_dir("models") / "tone"
+        return shipped if (shipped / "manifest.json").exists() else None
+
+    @property
+    def tone_model(self) -> Any:
+        """The loaded ToneModel (loaded on first use), or None."""
+        if self._tone is None and self._model_path is not None:
+            with self._lock:
+                if self._tone is None:
+                    from voicecheck.tone.model import ToneModel
+
+                    self._tone = ToneModel.load(self._model_path)
+        return self._tone
 
     def _validate_rule_settings(self) -> None:
         if not self.guide.rules:
@@ -195,9 +265,13 @@ class Checker:
         language = self.detect_language(text, lang)
         draft = make_draft(text, language)
         ctx = Context(self.guide, channel, customer, self.placeholders_ok)
+        model = self.tone_model
+        if model is not None:
+            ctx.tone = model.predict(_tone_features(draft))
+            ctx.tone_thresholds = model.thresholds
         findings = self.ruleset(language).run(draft, ctx)
         score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
-        scores = _scores(findings)
+        scores = _scores(findings, ctx.tone)
         verdict = verdict_for(findings, score, self.guide)
         return Report(path, language, verdict, score, scores, tuple(findings), text)
 

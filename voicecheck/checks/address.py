@@ -18,6 +18,7 @@ from voicecheck.checks.base import Context, Rule, fill, make_finding
 from voicecheck.checks.matcher import Entry, PhraseMatcher
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
+from voicecheck.text.normalize import fold_phrase
 
 PARAMS = {"mode": "str", "formal": "list", "informal": "list", "swap": "map", "inflect": "bool",
           "except": "list"}
@@ -30,7 +31,8 @@ class AddressRule:
         self.rule = rule
         self.mode = rule.params.get("mode", "mixed")
         inflect = rule.params.get("inflect", False)
-        self.swap = {k.lower(): v for k, v in rule.params.get("swap", {}).items()}
+        # keys are looked up in the folded text, so fold them the same way (ZWNJ, آ, case)
+        self.swap = {fold_phrase(k): v for k, v in rule.params.get("swap", {}).items()}
         for register in ("formal", "informal"):
             for phrase in rule.params.get(register, ()):
                 matcher.add(phrase, (self, register), inflect)

@@ -68,6 +68,8 @@ class Context:
     channel: str | None = None
     customer: str | None = None
     placeholders_ok: bool = False
+    tone: Any = None  # ToneResult from the tone model, when one is loaded
+    tone_thresholds: dict[str, float] = field(default_factory=dict)
 
 
 class CompiledRule(Protocol):

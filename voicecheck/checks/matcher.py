@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from voicecheck.text.draft import Token, tokenize
-from voicecheck.text.lemma import lemma_table
+from voicecheck.text.lemma import inflects, lemma_table
 from voicecheck.text.normalize import fold_phrase
 
 _ALTERNATIVES = re.compile(r"\{([^{}]*\|[^{}]*)\}")
+_LONE_BRACES = re.compile(r"\{[^{}|]*\}")
 WILDCARD = "*"
-MAX_EXPANSIONS = 256
+MAX_EXPANSIONS = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +32,29 @@ class Entry:
     phrase: str
 
 
-def expand(phrase: str) -> list[str]:
-    """Expand {a|b} alternatives.
+class PhraseError(ValueError):
+    """A rule phrase that cannot be matched as written."""
 
-    >>> expand("we {apologize|apologise} for")
-    ['we apologize for', 'we apologise for']
+
+def expand(phrase: str) -> list[str]:
+    """Expand {a|b} alternatives (an empty alternative makes a word optional).
+
+    >>> expand("{we |}{apologize|apologise} for")
+    ['we apologize for', 'we apologise for', 'apologize for', 'apologise for']
     """
+    if _LONE_BRACES.search(phrase):
+        raise PhraseError(f"phrase {phrase!r} has braces without '|'; write {{word|}} for an "
+                          "optional word")
     parts = _ALTERNATIVES.split(phrase)
     choices = [p.split("|") if i % 2 else [p] for i, p in enumerate(parts)]
-    out = []
-    for combo in itertools.islice(itertools.product(*choices), MAX_EXPANSIONS):
-        out.append(re.sub(r"\s+", " ", "".join(combo)).strip())
-    return out
+    total = 1
+    for options in choices:
+        total *= len(options)
+    if total > MAX_EXPANSIONS:
+        raise PhraseError(f"phrase {phrase!r} expands to {total} variants (at most "
+                          f"{MAX_EXPANSIONS}); split it into several phrases")
+    return [re.sub(r"\s+", " ", "".join(combo)).strip()
+            for combo in itertools.product(*choices)]
 
 
 def phrase_tokens(phrase: str, lang: str) -> list[Token]:
@@ -58,14 +70,19 @@ class PhraseMatcher:
         self.lang = lang
         self._by_first: dict[str, list[Entry]] = {}
         self._lemmas = lemma_table(lang)
+        self.inflects = inflects(lang)  # the language's default for rules that don't say
 
-    def add(self, phrase: str, payload: Any, inflect: bool = True) -> int:
+    def add(self, phrase: str, payload: Any, inflect: bool | None = None) -> int:
         """Register `phrase` (with its alternatives); returns how many variants were added."""
+        if inflect is None:
+            inflect = self.inflects
         added = 0
         for variant in expand(phrase):
             tokens = phrase_tokens(variant, self.lang)
-            if not tokens or tokens[0].text == WILDCARD:
+            if not tokens:
                 continue
+            if tokens[0].text == WILDCARD:
+                raise PhraseError(f"phrase {phrase!r} may not start with '*'")
             keys = tuple(t.text for t in tokens)
             lemmas = tuple(t.lemma for t in tokens)
             entry = Entry(keys, lemmas, inflect, payload, variant)

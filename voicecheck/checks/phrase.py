@@ -2,7 +2,8 @@
 
     kind: phrase
     phrases: ["we {apologize|apologise} for any inconvenience", "as per our policy"]
-    inflect: true            # also match inflected forms via lemma lookup (default true)
+    inflect: true            # also match inflected forms via lemma lookup (default: the
+                             # language's `inflect:` in rules/<lang>/language.yaml)
     except: ["no problem at all"]   # a match inside one of these is not a finding
     suggest: ["I'm sorry about this"]   # optional replacements for the matched words
 """
@@ -24,7 +25,7 @@ class PhraseRule:
 
     def __init__(self, rule: Rule, matcher: PhraseMatcher, exceptions: PhraseMatcher) -> None:
         self.rule = rule
-        inflect = rule.params.get("inflect", True)
+        inflect = rule.params.get("inflect")  # None: the language's default
         for phrase in rule.params.get("phrases", ()):
             matcher.add(phrase, (self, None), inflect)
         for phrase in rule.params.get("except", ()):

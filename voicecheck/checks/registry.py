@@ -19,7 +19,7 @@ from voicecheck.paths import data_dir
 
 LANGS = ("en", "id", "ms", "fa")
 KINDS = ("phrase", "substitution", "pattern", "address", "metric", "style", "placeholder", "pii",
-         "terms")
+         "terms", "tone")
 _CODE = re.compile(r"^VC\d{3}$")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
@@ -64,10 +64,12 @@ def _param(kind: str) -> s.Check:
 
 def _swap_map(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise doc.error(path, "'swap' must be a mapping of phrase: replacement")
+        raise doc.error(path, f"'{path[-1]}' must be a mapping")
     for key, target in value.items():
         if isinstance(target, list):
             s.list_of(s.text)(doc, path + (key,), target)
+        elif isinstance(target, (int, float)) and not isinstance(target, bool):
+            continue  # thresholds of `tone` rules
         else:
             s.text(doc, path + (key,), target)
     return value
@@ -108,15 +110,15 @@ def _rule(doc: Located, path: s.Path_, value: Any, lang: str) -> Rule:
 
 
 def _check_params(doc: Located, path: s.Path_, kind: str, params: dict[str, Any]) -> None:
-    from voicecheck.checks import metric, pii, style, terms
+    from voicecheck.checks import metric, pii, style, terms, tone
 
     needed = {"phrase": "phrases", "substitution": "swap", "pattern": "patterns",
               "placeholder": "patterns", "metric": "metric", "style": "style", "pii": "pii",
-              "terms": "term"}.get(kind)
+              "terms": "term", "tone": "head"}.get(kind)
     if needed and needed not in params:
         raise doc.error(path, f"a '{kind}' rule needs '{needed}'")
     choices = {"metric": metric.METRICS, "style": style.STYLES, "pii": pii.KINDS,
-               "terms": terms.TERMS}
+               "terms": terms.TERMS, "tone": tone.HEADS}
     if kind in choices:
         s.choice(choices[kind])(doc, path + (needed,), params[needed])
     if kind == "address":

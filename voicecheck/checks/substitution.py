@@ -5,7 +5,8 @@
       utilize: use
       "in order to": to
       gak: [tidak, nggak]      # several replacements: the first is the main suggestion
-    inflect: false             # match the listed forms only (default false)
+    inflect: false             # match the listed forms only (default false; the guide's
+                               # `preferred` terms use the language's default)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class SubstitutionRule(PhraseRule):
     def __init__(self, rule: Rule, matcher: PhraseMatcher, exceptions: PhraseMatcher) -> None:
         self.rule = rule
         self.suggest = ()
-        inflect = rule.params.get("inflect", False)
+        inflect = rule.params.get("inflect", rule.kind == "substitution" and False)
         for source, target in rule.params.get("swap", {}).items():
             targets = tuple(target) if isinstance(target, list) else (target,)
             matcher.add(source, (self, targets), inflect)

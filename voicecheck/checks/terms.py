@@ -60,11 +60,11 @@ def compile_terms(rule: Rule, lang: str, guide: Guide, matcher: PhraseMatcher,
                                                     "suggest": suggest}))
             patterns.append(obj)
         elif kind == "preferred":
-            params = {"swap": {p: term.replacement for p in term.phrases}, "inflect": True}
+            params = {"swap": {p: term.replacement for p in term.phrases}}
             obj = SubstitutionRule(replace(base, params=params), matcher, exceptions)
             compiled.append(obj)
         else:
-            params = {"phrases": list(term.phrases), "inflect": True, "suggest": suggest}
+            params = {"phrases": list(term.phrases), "suggest": suggest}
             obj = PhraseRule(replace(base, params=params), matcher, exceptions)
             compiled.append(obj)
         obj.fixed_severity = term.severity

@@ -14,6 +14,23 @@ import threading
 from functools import cache
 from pathlib import Path
 
+from voicecheck.text.normalize import fold_phrase
+
+
+@cache
+def _arabic_fold_table() -> dict[int, str]:
+    """str.translate table folding Arabic-script characters exactly as fold_phrase does."""
+    table = {}
+    for code in list(range(0x0600, 0x0700)) + [0x200C, 0x200D]:
+        folded = fold_phrase(chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
+
+
+def _fold_key(text: str) -> str:
+    return text.translate(_arabic_fold_table())
+
 _LOCK = threading.Lock()
 _TABLES = {"en": ("en_lemma_lookup",), "id": ("id_lemma_lookup",), "ms": ("id_lemma_lookup",),
            "fa": ("fa_lemma_exc",)}
@@ -39,10 +56,11 @@ def _load(lang: str) -> dict[str, str]:
             continue
         data = json.loads(gzip.decompress(path.read_bytes()))
         if name.endswith("_exc"):
+            # tokens are folded (no ZWNJ, آ → ا, hamza and harakat stripped): fold keys alike
             for forms in data.values():
                 for form, lemma in forms.items():
                     lemma = lemma[0] if isinstance(lemma, list) else lemma
-                    table.setdefault(form.replace("\u200c", ""), lemma.replace("\u200c", ""))
+                    table.setdefault(_fold_key(form), _fold_key(lemma))
         else:
             table.update((k.lower(), v.lower()) for k, v in data.items())
     return table
@@ -56,3 +74,19 @@ def lemma_table(lang: str) -> dict[str, str]:
     """
     with _LOCK:
         return _load(lang)
+
+
+@cache
+def inflects(lang: str) -> bool:
+    """Whether phrase rules of `lang` match inflected forms by default (rules/<lang>/language.yaml
+    `inflect:`). Indonesian and Malay say no: their lemma table strips derivational affixes
+    ("kebijakan" → "bijak", "seharusnya" → "harus"), which changes meaning."""
+    import yaml
+
+    from voicecheck.paths import data_dir
+
+    path = data_dir("rules") / lang / "language.yaml"
+    if not path.exists():
+        return True
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return bool(data.get("inflect", True))

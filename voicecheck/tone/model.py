@@ -75,6 +75,7 @@ class ToneModel:
         self.b = np.asarray(arrays["b"], dtype=np.float32)
         self.idf = np.asarray(arrays["idf"], dtype=np.float32)
         self.calib = np.asarray(arrays["calib"], dtype=np.float32)
+        self.thresholds = {h: float(spec.get("threshold", 0.5)) for h, spec in self.heads.items()}
         self._np = np
 
     @classmethod

@@ -1,0 +1,83 @@
+"""Kind `tone`: the tone model's scores against the guide's voice target.
+
+    kind: tone
+    head: formality | politeness | empathy | hostility
+    below: {formal: 0.45, neutral: 0.2}    # fire when the score is under this (per guide formality)
+    above: {casual: 0.85}                  # or over this
+    threshold: model                       # hostility: the model's own decision threshold
+    needs_customer: true                   # only when the customer's message is known
+
+The finding points at the words that pushed the score most (the model's top contributing
+features) and names them in the message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voicecheck.checks.base import Context, Rule, fill, make_finding
+from voicecheck.model import Finding
+from voicecheck.text.draft import Draft
+
+PARAMS = {"head": "str", "below": "map", "above": "map", "threshold": "str",
+          "needs_customer": "bool"}
+HEADS = ("formality", "politeness", "empathy", "hostility")
+
+
+class ToneRule:
+    uses_matcher = False
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.head = rule.params["head"]
+        self.below = {k: float(v) for k, v in rule.params.get("below", {}).items()}
+        self.above = {k: float(v) for k, v in rule.params.get("above", {}).items()}
+        self.model_threshold = rule.params.get("threshold") == "model"
+        self.needs_customer = rule.params.get("needs_customer", False)
+
+    def _fires(self, score: float, ctx: Context) -> tuple[bool, str]:
+        voice = ctx.guide.formality
+        if self.model_threshold:
+            limit = ctx.tone_thresholds.get(self.head, 0.5)
+            return score >= limit, "above"
+        if voice in self.below and score < self.below[voice]:
+            return True, "below"
+        if voice in self.above and score > self.above[voice]:
+            return True, "above"
+        return False, ""
+
+    def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
+        tone = ctx.tone
+        if tone is None or self.head not in tone.heads:
+            return []
+        if self.needs_customer and not (ctx.customer and ctx.customer.strip()):
+            return []
+        result = tone.heads[self.head]
+        fires, direction = self._fires(result.score, ctx)
+        if not fires:
+            return []
+        pushers = result.pushed_up if direction == "above" else result.pushed_down
+        words = [w for w, _ in pushers]
+        start, end = _locate(draft, words)
+        shown = ", ".join(f"'{w}'" for w in words) if words else "the reply as a whole"
+        message = fill(self.rule.message, score=round(result.score * 100), words=shown)
+        return [make_finding(self.rule, severity, draft, start, end, message)]
+
+
+def _locate(draft: Draft, words: list[str]) -> tuple[int, int]:
+    """Span of the first of `words` found in the draft's tokens, else the first sentence."""
+    tokens = draft.tokens
+    for phrase in words:
+        parts = phrase.split()
+        n = len(parts)
+        for i in range(len(tokens) - n + 1):
+            if [t.text for t in tokens[i:i + n]] == parts:
+                return draft.token_span(i, i + n)
+    if draft.sentences:
+        first, last = draft.sentences[0]
+        return draft.token_span(first, last)
+    return 0, len(draft.original)
+
+
+def compile_rule(rule: Rule, lang: str) -> Any:
+    return ToneRule(rule)
