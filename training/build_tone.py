@@ -23,8 +23,7 @@ from training.aux_data import load_aux  # noqa: E402
 from training.split import load_authored  # noqa: E402
 from voicecheck.engine import Checker  # noqa: E402
 from voicecheck.tone.model import save_model  # noqa: E402
-from voicecheck.tone.train import HEADS, Sample, bootstrap_ci, fit, head_metrics, matrix, \
-    predict_matrix  # noqa: E402
+from voicecheck.tone.train import HEADS, Sample, evaluate, fit, metrics_table  # noqa: E402
 
 LANGS = ("en", "id", "ms", "fa")
 
@@ -38,48 +37,40 @@ def samples_from(records, checker: Checker) -> list[Sample]:
     return out
 
 
-def evaluate(model_parts, samples: list[Sample], by_lang: bool = True, ci: bool = True) -> dict:
+def evaluate_parts(model_parts, samples: list[Sample], ci: bool = True) -> dict:
     manifest, vocab, arrays = model_parts
-    X = matrix(samples, vocab, list(arrays["idf"]))
-    preds = predict_matrix(X, arrays["W"], arrays["b"], arrays["calib"], manifest["heads"])
-    import numpy as np
-
-    out: dict = {}
-    groups = {"all": list(range(len(samples)))}
-    if by_lang:
-        for lang in LANGS:
-            groups[lang] = [i for i, s in enumerate(samples) if s.lang == lang]
-    for head, levels in HEADS.items():
-        probs, scores = preds[head]
-        for group, rows in groups.items():
-            rows = [i for i in rows if samples[i].labels.get(head) is not None]
-            if not rows:
-                continue
-            labels = np.array([samples[i].labels[head] for i in rows])
-            threshold = manifest["heads"][head].get("threshold", 0.5)
-            m = head_metrics(head, levels, probs[rows], scores[rows], labels, threshold)
-            if ci:
-                for key in (("roc_auc", "macro_f1") if head == "hostility" else ("spearman",)):
-                    m[key + "_ci95"] = bootstrap_ci(head, levels, probs[rows], scores[rows],
-                                                    labels, key, threshold=threshold)
-            out.setdefault(head, {})[group] = m
-    return out
+    return evaluate(arrays["W"], arrays["b"], arrays["calib"], vocab, arrays["idf"],
+                    manifest["heads"], samples, ci=ci)
 
 
-def table(metrics: dict) -> str:
-    lines = ["| head | language | n | Spearman | ROC-AUC | accuracy | macro-F1 | ECE |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
-    for head, groups in metrics.items():
-        for group, m in groups.items():
-            def cell(key):
-                value = m.get(key)
-                if value is None:
-                    return "–"
-                ci = m.get(key + "_ci95")
-                return f"{value:.3f}" + (f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
-            lines.append(f"| {head} | {group} | {m['n']} | {cell('spearman')} | {cell('roc_auc')} "
-                         f"| {cell('accuracy')} | {cell('macro_f1')} | {m['ece']:.3f} |")
-    return "\n".join(lines)
+def real_reply_rates(model_parts, checker: Checker) -> dict:
+    """How often each head crosses its finding threshold on real canned replies
+    (../shared/eval/canned-real, evaluation only): mostly acceptable replies, so these rates
+    bound the false positives of the 2xx findings."""
+    import glob
+
+    from voicecheck.tone.model import ToneModel
+
+    manifest, vocab, arrays = model_parts
+    model = ToneModel(manifest, vocab, arrays)
+    rows = []
+    for path in sorted(glob.glob(str(ROOT.parent / "shared" / "eval" / "canned-real" / "*"
+                                      / "replies.jsonl"))):
+        rows.extend(json.loads(line) for line in open(path, encoding="utf-8"))
+    if not rows:
+        return {}
+    counts: dict = {}
+    for row in rows:
+        _, feats = checker.tone_features(row["text"], lang=row["lang"])
+        result = model.predict(feats, explain=0)
+        for group in ("all", row["lang"]):
+            c = counts.setdefault(group, {"n": 0, "hostile": 0, "impolite": 0, "informal": 0})
+            c["n"] += 1
+            c["hostile"] += result.heads["hostility"].score >= model.thresholds["hostility"]
+            c["impolite"] += result.heads["politeness"].score < 0.22
+            c["informal"] += result.heads["formality"].score < 0.12
+    return {g: {k: (v / c["n"] if k != "n" else v) for k, v in c.items()}
+            for g, c in counts.items()}
 
 
 def main() -> None:
@@ -102,9 +93,13 @@ def main() -> None:
         print(f"auxiliary: {len(aux)} samples")
         train += aux
     parts = fit(train, split["dev"], progress=print)
-    test = evaluate(parts, split["test"])
-    dev = evaluate(parts, split["dev"], ci=False)
-    print(table(test))
+    test = evaluate_parts(parts, split["test"])
+    dev = evaluate_parts(parts, split["dev"], ci=False)
+    print(metrics_table(test))
+    real = real_reply_rates(parts, checker)
+    for group, rates in real.items():
+        print(f"real canned replies {group}: n={rates['n']}, hostile {rates['hostile']:.3f}, "
+              f"impolite {rates['impolite']:.3f}, too informal {rates['informal']:.3f}")
     results = ROOT / "training" / "results"
     results.mkdir(exist_ok=True)
     manifest = dict(parts[0])
@@ -112,7 +107,9 @@ def main() -> None:
     manifest["data"] = {"authored_pairs": len(records), "near_duplicates_removed": removed,
                         "splits": {k: len(v) for k, v in split.items()}, "aux": bool(args.aux)}
     name = "tone_metrics_aux.json" if args.aux else "tone_metrics.json"
-    (results / name).write_text(json.dumps({"test": test, "dev": dev, "data": manifest["data"]},
+    manifest["real_reply_rates"] = real
+    (results / name).write_text(json.dumps({"test": test, "dev": dev, "data": manifest["data"],
+                                            "real_reply_rates": real},
                                            indent=2, sort_keys=True) + "\n")
     if not args.no_write:
         save_model(args.out, manifest, parts[1], parts[2])

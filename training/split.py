@@ -9,13 +9,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 from voicecheck.text.normalize import fold_phrase
+from voicecheck.tone.train import split_of as tone_split
 
 SEED = "voicecheck-tone-v1"
 NEAR_DUPLICATE = 0.6
@@ -33,8 +33,7 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
 
 
 def split_of(text: str) -> str:
-    bucket = int(hashlib.sha256((SEED + signature(text)).encode()).hexdigest()[:8], 16) % 100
-    return "test" if bucket < 15 else ("dev" if bucket < 30 else "train")
+    return tone_split(signature(text), SEED)
 
 
 def load_authored(folder: Path, langs: tuple[str, ...]) -> tuple[list[dict[str, Any]], int]:

@@ -170,6 +170,129 @@ def explain(code: str, lang: str | None) -> None:
             click.echo(f"  good: {example.text}")
 
 
+def _samples(rows: list[Any], head: str, lang: str | None) -> list[Any]:
+    from voicecheck.engine import Checker
+    from voicecheck.tone.train import Sample
+
+    checker = Checker(model=False)
+    samples = []
+    with click.progressbar(rows, label="features", file=sys.stderr,
+                           show_pos=True) as bar:
+        for row in bar:
+            row_lang, feats = checker.tone_features(row.text, lang=lang or row.lang)
+            samples.append(Sample(feats, {head: row.label}, row_lang, text=row.text))
+    return samples
+
+
+def _needs_sklearn() -> None:
+    try:
+        import scipy  # noqa: F401
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise VoicecheckError("training needs scikit-learn: pip install 'voicecheck[train]'",
+                              code="E213") from None
+
+
+@main.command()
+@click.option("--head", required=True, help="formality, politeness, empathy, hostility, or a "
+              "name of your own (e.g. brand_voice: approved vs rejected replies).")
+@click.option("--data", "data_path", required=True, type=click.Path(),
+              help="Labelled replies: .csv, .tsv or .jsonl.")
+@click.option("--out", "out_dir", required=True, type=click.Path(), help="Model directory to write.")
+@click.option("--text-column", help="Column holding the reply (default: reply or text).")
+@click.option("--label-column", help="Column holding the label (default: the head's name or label).")
+@click.option("--lang", type=click.Choice(["en", "id", "ms", "fa"]),
+              help="Language of every row (default: the lang column, else identified).")
+@click.option("--seed", default=13, show_default=True, type=int)
+def train(head: str, data_path: str, out_dir: str, text_column: str | None,
+          label_column: str | None, lang: str | None, seed: int) -> None:
+    """Fit a tone head on your own labelled replies; report held-out metrics."""
+    import shutil
+    import tempfile
+
+    from voicecheck.io.labelled import BUILT_IN, read_labelled
+    from voicecheck.tone.model import save_model
+    from voicecheck.tone.train import evaluate, fit, metrics_table, split_of
+
+    _needs_sklearn()
+    if not head.replace("_", "").isalnum():
+        raise VoicecheckError(f"head name {head!r} must be letters, digits and _", code="E211")
+    rows = read_labelled(data_path, head, text_column, label_column)
+    click.echo(f"{len(rows)} labelled rows from {data_path}", err=True)
+    samples = _samples(rows, head, lang)
+    parts = {name: [s for s in samples if split_of(s.text, str(seed)) == name]
+             for name in ("train", "dev", "test")}
+    if min(len(parts["dev"]), len(parts["test"])) < 5 or len(
+            {s.labels[head] for s in parts["train"]}) < 2:
+        raise VoicecheckError("too few rows of each label for a train/dev/test split; add data",
+                              path=data_path, code="E212")
+    levels = BUILT_IN.get(head, (0, 1))
+    click.echo(f"training on {len(parts['train'])}, choosing C on {len(parts['dev'])}, "
+               f"holding out {len(parts['test'])}", err=True)
+    try:
+        manifest, vocab, arrays = fit(parts["train"], parts["dev"], {head: levels}, seed=seed,
+                                      progress=lambda m: click.echo(m, err=True))
+    except ValueError as exc:
+        raise VoicecheckError(str(exc), path=data_path, code="E212") from None
+    metrics = evaluate(arrays["W"], arrays["b"], arrays["calib"], vocab, arrays["idf"],
+                       manifest["heads"], parts["test"], ci=True)
+    manifest["metrics_test"] = metrics
+    manifest["data"] = {"file": Path(data_path).name, "rows": len(rows),
+                        "splits": {k: len(v) for k, v in parts.items()}}
+    target = Path(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".voicecheck-model-", dir=target.parent
+                                    if target.parent.exists() else None))
+    try:
+        save_model(staging, manifest, vocab, arrays)
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.move(str(staging), str(target))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    click.echo(metrics_table(metrics))
+    if len(parts["test"]) < 50:
+        click.echo(f"warning: only {len(parts['test'])} held-out rows; these numbers are "
+                   "rough", err=True)
+    click.echo(f"wrote {target}", err=True)
+
+
+@main.command("eval")
+@click.option("--model", "model_dir", required=True, type=click.Path())
+@click.option("--data", "data_path", required=True, type=click.Path())
+@click.option("--head", help="Head to evaluate (default: every head of the model found in the data).")
+@click.option("--text-column")
+@click.option("--lang", type=click.Choice(["en", "id", "ms", "fa"]))
+def evaluate_command(model_dir: str, data_path: str, head: str | None,
+                     text_column: str | None, lang: str | None) -> None:
+    """Accuracy, macro-F1, Spearman and calibration error of a model per language."""
+    from voicecheck.io.labelled import read_labelled
+    from voicecheck.tone.model import ToneModel
+    from voicecheck.tone.train import evaluate, metrics_table
+
+    _needs_sklearn()
+    model = ToneModel.load(model_dir)
+    heads = [head] if head else list(model.heads)
+    unknown = [h for h in heads if h not in model.heads]
+    if unknown:
+        raise VoicecheckError(f"model has no head '{unknown[0]}' (heads: "
+                              f"{', '.join(model.heads)})", path=model_dir, code="E211")
+    results: dict[str, Any] = {}
+    for name in heads:
+        try:
+            rows = read_labelled(data_path, name, text_column)
+        except VoicecheckError as error:
+            if head or "missing label" not in error.message:
+                raise
+            continue
+        samples = _samples(rows, name, lang)
+        results.update(evaluate(model.W, model.b, model.calib, model.vocab, model.idf,
+                                {name: model.heads[name]}, samples, ci=True))
+    if not results:
+        raise VoicecheckError(f"no column for any head of the model ({', '.join(heads)})",
+                              path=data_path, code="E212")
+    click.echo(metrics_table(results))
+
+
 @main.group()
 def guide() -> None:
     """Create and validate style guides (.voicecheck.yaml)."""

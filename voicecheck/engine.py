@@ -34,7 +34,6 @@ QUALITY_DIMENSIONS = ("formality", "politeness", "empathy", "readability", "voca
 _MATCHER_KINDS = {"phrase": phrase, "substitution": substitution, "address": address}
 _PLAIN_KINDS = {"pattern": pattern, "metric": metric, "style": style, "placeholder": placeholder,
                 "pii": pii, "tone": tone}
-TONE_HEADS = ("formality", "politeness", "empathy", "hostility")
 
 
 @dataclass(slots=True)
@@ -153,10 +152,8 @@ def _scores(findings: list[Finding], tone_result: Any = None) -> dict[str, int]:
     scores = {dim: max(0, 100 - penalty[dim]) for dim in QUALITY_DIMENSIONS}
     scores["hostility"] = min(100, penalty["hostility"])
     if tone_result is not None:
-        for head in TONE_HEADS:
-            value = tone_result.score(head)
-            if value is not None:
-                scores[head] = int(round(value * 100))
+        for head, result in tone_result.heads.items():
+            scores[head] = int(round(result.score * 100))
     return scores
 
 
@@ -182,35 +179,51 @@ class Checker:
         self.placeholders_ok = placeholders_ok
         self._rulesets: dict[str, RuleSet] = {}
         self._lock = threading.Lock()
-        self._model_path = self._resolve_model(model)
-        self._tone: Any = None
+        self._model_paths = self._resolve_models(model)
+        self._loaded_models: list[Any] | None = None
         self._validate_rule_settings()
 
-    def _resolve_model(self, model: str | Path | bool | None) -> Path | None:
-        """The tone model directory: `model` if given, the guide's `model:`, else the shipped one."""
+    def _resolve_models(self, model: str | Path | bool | None) -> list[Path]:
+        """Tone model directories, later ones overriding earlier heads: `model` if given;
+        otherwise the shipped model plus the guide's own `model:` (a brand's extra heads)."""
         if model is False:
-            return None
+            return []
         if model not in (None, True):
-            return Path(model)
+            return [Path(model)]
+        paths = []
+        shipped = data_dir("models") / "tone"
+        if (shipped / "manifest.json").exists():
+            paths.append(shipped)
         if self.guide.model:
             path = Path(self.guide.model).expanduser()
             if not path.is_absolute() and self.guide.source and \
                     not self.guide.source.startswith(("preset:", "<")):
                 path = Path(self.guide.source).parent / path
-            return path
-        shipped = data_dir("models") / "tone"
-        return shipped if (shipped / "manifest.json").exists() else None
+            paths.append(path)
+        return paths
 
     @property
-    def tone_model(self) -> Any:
-        """The loaded ToneModel (loaded on first use), or None."""
-        if self._tone is None and self._model_path is not None:
+    def tone_models(self) -> list[Any]:
+        """The loaded ToneModels (loaded on first use)."""
+        if self._loaded_models is None:
             with self._lock:
-                if self._tone is None:
+                if self._loaded_models is None:
                     from voicecheck.tone.model import ToneModel
 
-                    self._tone = ToneModel.load(self._model_path)
-        return self._tone
+                    self._loaded_models = [ToneModel.load(p) for p in self._model_paths]
+        return self._loaded_models
+
+    def _tone_result(self, draft: Draft) -> Any:
+        models = self.tone_models
+        if not models:
+            return None
+        from voicecheck.tone.model import ToneResult
+
+        features = _tone_features(draft)
+        heads: dict[str, Any] = {}
+        for model in models:
+            heads.update(model.predict(features).heads)
+        return ToneResult(heads)
 
     def _validate_rule_settings(self) -> None:
         if not self.guide.rules:
@@ -265,10 +278,7 @@ class Checker:
         language = self.detect_language(text, lang)
         draft = make_draft(text, language)
         ctx = Context(self.guide, channel, customer, self.placeholders_ok)
-        model = self.tone_model
-        if model is not None:
-            ctx.tone = model.predict(_tone_features(draft))
-            ctx.tone_thresholds = model.thresholds
+        ctx.tone = self._tone_result(draft)
         findings = self.ruleset(language).run(draft, ctx)
         score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
         scores = _scores(findings, ctx.tone)

@@ -69,7 +69,6 @@ class Context:
     customer: str | None = None
     placeholders_ok: bool = False
     tone: Any = None  # ToneResult from the tone model, when one is loaded
-    tone_thresholds: dict[str, float] = field(default_factory=dict)
 
 
 class CompiledRule(Protocol):

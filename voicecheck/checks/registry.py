@@ -59,7 +59,7 @@ def _any_mapping(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
 
 def _param(kind: str) -> s.Check:
     return {"list": s.list_of(s.text), "bool": s.boolean, "str": s.text,
-            "map": _swap_map}[kind]
+            "map": _swap_map, "num": s.number(0, 1)}[kind]
 
 
 def _swap_map(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:

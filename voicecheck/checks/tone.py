@@ -2,9 +2,9 @@
 
     kind: tone
     head: formality | politeness | empathy | hostility
-    below: {formal: 0.45, neutral: 0.2}    # fire when the score is under this (per guide formality)
-    above: {casual: 0.85}                  # or over this
-    threshold: model                       # hostility: the model's own decision threshold
+    below: {formal: 0.45, neutral: 0.2}    # fire when the score is under this (per guide formality;
+    above: {casual: 0.85}                  #   `any` for every voice), or over this
+    until: 0.85                            # and only while the score is under this (bands)
     needs_customer: true                   # only when the customer's message is known
 
 The finding points at the words that pushed the score most (the model's top contributing
@@ -19,7 +19,7 @@ from voicecheck.checks.base import Context, Rule, fill, make_finding
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
-PARAMS = {"head": "str", "below": "map", "above": "map", "threshold": "str",
+PARAMS = {"head": "str", "below": "map", "above": "map", "until": "num",
           "needs_customer": "bool"}
 HEADS = ("formality", "politeness", "empathy", "hostility")
 
@@ -32,17 +32,18 @@ class ToneRule:
         self.head = rule.params["head"]
         self.below = {k: float(v) for k, v in rule.params.get("below", {}).items()}
         self.above = {k: float(v) for k, v in rule.params.get("above", {}).items()}
-        self.model_threshold = rule.params.get("threshold") == "model"
+        self.until = float(rule.params.get("until", 2.0))
         self.needs_customer = rule.params.get("needs_customer", False)
 
     def _fires(self, score: float, ctx: Context) -> tuple[bool, str]:
+        if score >= self.until:
+            return False, ""
         voice = ctx.guide.formality
-        if self.model_threshold:
-            limit = ctx.tone_thresholds.get(self.head, 0.5)
-            return score >= limit, "above"
-        if voice in self.below and score < self.below[voice]:
+        below = self.below.get(voice, self.below.get("any"))
+        above = self.above.get(voice, self.above.get("any"))
+        if below is not None and score < below:
             return True, "below"
-        if voice in self.above and score > self.above[voice]:
+        if above is not None and score >= above:
             return True, "above"
         return False, ""
 

@@ -62,8 +62,24 @@ def _load(lang: str) -> dict[str, str]:
                     lemma = lemma[0] if isinstance(lemma, list) else lemma
                     table.setdefault(_fold_key(form), _fold_key(lemma))
         else:
-            table.update((k.lower(), v.lower()) for k, v in data.items())
+            table.update((k.lower(), v.lower()) for k, v in data.items() if _inflection(k, v))
     return table
+
+
+def _inflection(form: str, lemma: str) -> bool:
+    """Keep table entries that look like inflection (apologized → apologize) and drop the
+    normalisations that would merge different words: as → a, hi → hello, had → have."""
+    form, lemma = form.lower(), lemma.lower()
+    if form == lemma:
+        return True
+    if len(form) < 4:
+        return False
+    prefix = 0
+    for a, b in zip(form, lemma):
+        if a != b:
+            break
+        prefix += 1
+    return prefix >= min(3, len(lemma))
 
 
 def lemma_table(lang: str) -> dict[str, str]:

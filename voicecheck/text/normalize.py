@@ -64,6 +64,8 @@ _SPACED_LETTERS = re.compile(
     r"(?<![^\W_])(?:[^\W\d_](?:[ .\-_*·]{1,3}))(?:[^\W\d_](?:[ .\-_*·]{1,3})){2,}[^\W\d_](?![^\W_])"
 )
 _SPACED_SEPARATOR = re.compile(r"[ .\-_*·]")
+# Markup left in a reply (HTML from helpdesk exports: "<br />", "<p>") separates words.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,11 +176,21 @@ def fold(cleaned: MappedText) -> MappedText:
         folded = _apply(cleaned, _fold_char)
     drop: set[int] = set()
     low = folded.text
+    spaces: list[int] = []
+    if "<" in low:
+        for match in _TAG.finditer(low):
+            spaces.append(match.start())  # the tag becomes one space, kept on its "<"
+            drop.update(range(match.start() + 1, match.end()))
     for match in _MASK_IN_WORD.finditer(low):
         drop.update(range(match.start(), match.end()))
     for match in _SPACED_LETTERS.finditer(low):
         base = match.start()
         drop.update(base + m.start() for m in _SPACED_SEPARATOR.finditer(match.group()))
+    if spaces:
+        chars = list(folded.text)
+        for i in spaces:
+            chars[i] = " "
+        folded = MappedText("".join(chars), folded.starts, folded.ends, folded.original_length)
     return _drop(folded, drop)
 
 

@@ -6,7 +6,7 @@ Sparse features, named by strings so the saved vocabulary is readable:
 * `c:` character 3- and 4-grams inside words — spelling and morphology (colloquial forms,
   affixes, ZWNJ-less Persian) that word features miss in four languages with little data;
 * `r:` rule codes the rule engine found (informal address, colloquial spelling, blame …);
-* `s:` style counts — exclamation and question marks, emoji, capitals, length;
+* `s:` style counts — exclamation marks, repeated punctuation, emoji, capitals;
 * `l:` the language, so pooled training can learn a per-language offset.
 
 Values are sublinear (1 + log count); the model multiplies by idf and L2-normalises.
@@ -18,28 +18,26 @@ import math
 from collections import Counter
 from typing import Iterable
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 _EMOJI_START = 0x1F000
 
 
 def _style(text: str, words: list[str]) -> dict[str, float]:
-    n = max(1, len(words))
+    # No length or question-mark features: in hand-written training replies, short replies and
+    # rhetorical questions go with hostility far more than in real replies, where a question
+    # is usually a request for details (measured on real canned replies: see MODEL_CARD.md).
     feats: dict[str, float] = {}
     exclamations = text.count("!")
-    questions = text.count("?") + text.count("؟")
     emoji = sum(1 for c in text if ord(c) >= _EMOJI_START or 0x2600 <= ord(c) <= 0x27BF)
     caps = sum(1 for w in text.split() if len(w) > 2 and w.isupper())
     if exclamations:
         feats["s:exclamation"] = 1 + math.log(exclamations)
     if "!!" in text or "??" in text or "?!" in text:
         feats["s:repeated-punct"] = 1.0
-    if questions:
-        feats["s:question"] = 1 + math.log(questions)
     if emoji:
         feats["s:emoji"] = 1 + math.log(emoji)
     if caps:
         feats["s:caps"] = 1 + math.log(caps)
-    feats[f"s:len{min(6, int(math.log2(n)))}"] = 1.0
     if "\n" in text.strip():
         feats["s:paragraphs"] = 1.0
     return feats
@@ -82,5 +80,5 @@ def readable(feature: str) -> str | None:
         return value
     if kind == "s":
         return {"s:exclamation": "exclamation marks", "s:repeated-punct": "repeated punctuation",
-                "s:emoji": "emoji", "s:caps": "capitals", "s:question": "questions"}.get(feature)
+                "s:emoji": "emoji", "s:caps": "capitals"}.get(feature)
     return None

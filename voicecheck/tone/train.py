@@ -239,3 +239,66 @@ def bootstrap_ci(head: str, levels: tuple[int, ...], probs: Any, scores: Any, la
     if not values:
         return float("nan"), float("nan")
     return float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))
+
+
+def split_of(key: str, seed: str = "voicecheck-tone-v1", test: int = 15, dev: int = 15) -> str:
+    """Fixed split of an item by a hash of the seed and its key: test, dev or train.
+
+    >>> split_of("hello") in ("train", "dev", "test")
+    True
+    """
+    import hashlib
+
+    bucket = int(hashlib.sha256((seed + key).encode()).hexdigest()[:8], 16) % 100
+    return "test" if bucket < test else ("dev" if bucket < test + dev else "train")
+
+
+def evaluate(W: Any, b: Any, calib: Any, vocab: list[str], idf: Any, heads: dict[str, Any],
+             samples: list[Sample], groups: dict[str, list[int]] | None = None,
+             ci: bool = False) -> dict[str, dict[str, dict[str, Any]]]:
+    """Metrics per head and group (default: all and each language) on labelled samples."""
+    import numpy as np
+
+    X = matrix(samples, vocab, list(idf))
+    preds = predict_matrix(X, W, b, calib, heads)
+    if groups is None:
+        groups = {"all": list(range(len(samples)))}
+        for lang in sorted({s.lang for s in samples}):
+            groups[lang] = [i for i, s in enumerate(samples) if s.lang == lang]
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for head, spec in heads.items():
+        levels = tuple(spec["levels"])
+        threshold = spec.get("threshold", 0.5)
+        probs, scores = preds[head]
+        for group, rows in groups.items():
+            rows = [i for i in rows if samples[i].labels.get(head) is not None]
+            if not rows:
+                continue
+            labels = np.array([samples[i].labels[head] for i in rows])
+            m: dict[str, Any] = head_metrics(head, levels, probs[rows], scores[rows], labels,
+                                             threshold)
+            if ci:
+                keys = ("roc_auc", "macro_f1") if len(levels) == 2 else ("spearman",)
+                for key in keys:
+                    m[key + "_ci95"] = bootstrap_ci(head, levels, probs[rows], scores[rows],
+                                                    labels, key, threshold=threshold)
+            out.setdefault(head, {})[group] = m
+    return out
+
+
+def metrics_table(metrics: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """Markdown table of `evaluate` output."""
+    lines = ["| head | language | n | Spearman | ROC-AUC | accuracy | macro-F1 | ECE |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for head, groups in metrics.items():
+        for group, m in groups.items():
+            def cell(key: str) -> str:
+                value = m.get(key)
+                if value is None or value != value:
+                    return "–"
+                ci = m.get(key + "_ci95")
+                return f"{value:.3f}" + (f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
+            lines.append(f"| {head} | {group} | {m['n']} | {cell('spearman')} | "
+                         f"{cell('roc_auc')} | {cell('accuracy')} | {cell('macro_f1')} | "
+                         f"{cell('ece')} |")
+    return "\n".join(lines)

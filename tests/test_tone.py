@@ -1,0 +1,157 @@
+"""The tone model: held-out quality of the shipped model, the portable format's safety, and
+the train / eval commands with good and bad data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+from voicecheck.model import VoicecheckError
+from voicecheck.tone.model import ToneModel
+
+MODEL = ROOT / "models" / "tone"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return ToneModel.load(MODEL)
+
+
+def test_scores_are_probabilities(model):
+    from voicecheck.engine import Checker
+
+    checker = Checker(model=False)
+    _, feats = checker.tone_features("Thanks so much for your patience, Sam!", "en")
+    result = model.predict(feats)
+    assert set(result.heads) == {"formality", "politeness", "empathy", "hostility"}
+    for head in result.heads.values():
+        assert 0.0 <= head.score <= 1.0
+        assert list(head.probabilities) == sorted(head.probabilities, reverse=True)
+
+
+def test_shipped_model_meets_targets_on_held_out_split():
+    sys.path.insert(0, str(ROOT))
+    from training.build_tone import LANGS, samples_from
+    from training.split import load_authored
+    from voicecheck.engine import Checker
+    from voicecheck.tone.train import evaluate
+
+    records, _ = load_authored(ROOT / "training" / "authored", LANGS)
+    test = [r for r in records if r["split"] == "test"]
+    samples = samples_from(test, Checker(model=False))
+    m = ToneModel.load(MODEL)
+    metrics = evaluate(m.W, m.b, m.calib, m.vocab, m.idf, m.heads, samples)
+    for lang in LANGS:
+        assert metrics["formality"][lang]["spearman"] >= 0.75, lang
+        assert metrics["politeness"][lang]["spearman"] >= 0.70, lang
+        assert metrics["empathy"][lang]["spearman"] >= 0.60, lang
+        assert metrics["hostility"][lang]["roc_auc"] >= 0.90, lang
+    for head in ("formality", "politeness", "empathy", "hostility"):
+        assert metrics[head]["all"]["ece"] <= 0.05, head
+
+
+def _copy_model(tmp_path) -> Path:
+    target = tmp_path / "model"
+    shutil.copytree(MODEL, target)
+    return target
+
+
+def test_tampered_weights_are_refused(tmp_path):
+    folder = _copy_model(tmp_path)
+    data = bytearray((folder / "weights.npz").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (folder / "weights.npz").write_bytes(bytes(data))
+    with pytest.raises(VoicecheckError, match="checksum does not match"):
+        ToneModel.load(folder)
+
+
+def test_newer_format_is_refused(tmp_path):
+    folder = _copy_model(tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format_version"] = 99
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(VoicecheckError, match="newer than this voicecheck reads"):
+        ToneModel.load(folder)
+
+
+def test_corrupt_manifest_and_missing_files_are_refused(tmp_path):
+    folder = _copy_model(tmp_path)
+    (folder / "manifest.json").write_text("{not json")
+    with pytest.raises(VoicecheckError, match="corrupt manifest"):
+        ToneModel.load(folder)
+    folder = _copy_model(tmp_path / "b")
+    (folder / "vocab.json").unlink()
+    with pytest.raises(VoicecheckError, match="missing model file"):
+        ToneModel.load(folder)
+    with pytest.raises(VoicecheckError, match="not a tone model"):
+        ToneModel.load(tmp_path)
+
+
+def _labelled(tmp_path, rows: int = 160, head: str = "hostility") -> Path:
+    lines = [json.loads(l) for l in (ROOT / "training" / "authored" / "en.jsonl")
+             .read_text(encoding="utf-8").splitlines()[:rows]]
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("\n".join(json.dumps({"reply": r["reply"], head: r[head], "lang": "en"})
+                              for r in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_train_and_eval_commands(tmp_path):
+    data = _labelled(tmp_path)
+    result = run_cli("train", "--head", "hostility", "--data", str(data), "--out",
+                     str(tmp_path / "m"), timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"| hostility | all |" in result.stdout
+    assert (tmp_path / "m" / "manifest.json").exists()
+    ToneModel.load(tmp_path / "m")
+    result = run_cli("eval", "--model", str(tmp_path / "m"), "--data", str(data), timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"| hostility | en |" in result.stdout
+
+
+def test_brand_voice_head_from_approved_and_rejected(tmp_path):
+    rows = [json.loads(l) for l in (ROOT / "training" / "authored" / "en.jsonl")
+            .read_text(encoding="utf-8").splitlines()[:200]]
+    path = tmp_path / "brand.csv"
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "brand_voice"])
+        for r in rows:
+            writer.writerow([r["reply"], "approved" if r["verdict"] == "send" else "rejected"])
+    result = run_cli("train", "--head", "brand_voice", "--data", str(path), "--out",
+                     str(tmp_path / "bv"), timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "brand_voice" in ToneModel.load(tmp_path / "bv").heads
+
+
+@pytest.mark.parametrize(("content", "suffix", "message"), [
+    ('{"reply": "hi", "score": 1}\n', ".jsonl", b"missing label (hostility/label"),
+    ("text,hostility\n" + "".join(f"reply {i},{i % 2}\n" for i in range(10)), ".csv",
+     b"only 10 labelled rows"),
+    ("text,hostility\n" + "".join(f"reply {i},0\n" for i in range(40)), ".csv",
+     b"every row has the same label"),
+    ("text,hostility\n" + "".join(f"reply {i},maybe\n" for i in range(40)), ".csv",
+     b"unknown label 'maybe'"),
+    (None, ".csv", b"not valid UTF-8"),
+    ("text,hostility\nhi,1\n", ".xlsx", b"unknown format"),
+])
+def test_bad_training_data_is_one_line_exit_2(tmp_path, content, suffix, message):
+    path = tmp_path / f"data{suffix}"
+    if content is None:
+        path.write_bytes(b"text,hostility\n" + "caf\u00e9,1\n".encode() * 20
+                         + "caf\u00e9,0\n".encode("latin-1") * 20)
+    else:
+        path.write_text(content, encoding="utf-8")
+    result = run_cli("train", "--head", "hostility", "--data", str(path), "--out",
+                     str(tmp_path / "m"))
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert b"Traceback" not in result.stderr
+    assert not (tmp_path / "m").exists()

@@ -1,0 +1,60 @@
+"""Render the measured sections of models/MODEL_CARD.md from training/results/*.json.
+
+    python training/model_card.py     # rewrites the text between the GENERATED markers
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from voicecheck.tone.train import metrics_table  # noqa: E402
+
+START = "<!-- GENERATED: metrics -->"
+END = "<!-- /GENERATED -->"
+
+
+def render(results: dict) -> str:
+    data = results["data"]
+    lines = [
+        f"Authored pairs after near-duplicate removal: {data['authored_pairs']} "
+        f"({data['near_duplicates_removed']} removed); splits: "
+        + ", ".join(f"{k} {v}" for k, v in data["splits"].items())
+        + f"; auxiliary data: {'yes' if data.get('aux') else 'no'}.",
+        "",
+        "Held-out **test** split (never used for fitting, model or threshold selection); "
+        "95 % bootstrap intervals in brackets; accuracy and macro-F1 compare the upper half "
+        "of each scale with the lower half (hostility: hostile vs not, at the model's "
+        "threshold); ECE is the mean over each head's thresholds, 10 bins.",
+        "",
+        metrics_table(results["test"]),
+        "",
+        "Real canned replies (`../shared/eval/canned-real`, evaluation only, mostly acceptable "
+        "replies): share of replies over the model's hostility threshold, under politeness "
+        "0.22 and under formality 0.12 (the neutral-guide limits of VC205 and VC201).",
+        "",
+        "| group | n | hostility ≥ model threshold | politeness < 0.22 | formality < 0.12 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for group, r in results.get("real_reply_rates", {}).items():
+        lines.append(f"| {group} | {r['n']} | {r['hostile']:.3f} | {r['impolite']:.3f} | "
+                     f"{r['informal']:.3f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    results = json.loads((ROOT / "training" / "results" / "tone_metrics_aux.json").read_text())
+    card = ROOT / "models" / "MODEL_CARD.md"
+    text = card.read_text(encoding="utf-8")
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    card.write_text(f"{head}{START}\n{render(results)}\n{END}{tail}", encoding="utf-8")
+    print(f"updated {card}")
+
+
+if __name__ == "__main__":
+    main()
