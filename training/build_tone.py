@@ -62,7 +62,7 @@ def real_reply_rates(model_parts, checker: Checker) -> dict:
     counts: dict = {}
     for row in rows:
         _, feats = checker.tone_features(row["text"], lang=row["lang"])
-        result = model.predict(feats, explain=0)
+        result = model.predict(feats)
         for group in ("all", row["lang"]):
             c = counts.setdefault(group, {"n": 0, "hostile": 0, "impolite": 0, "informal": 0})
             c["n"] += 1

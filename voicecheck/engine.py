@@ -13,7 +13,7 @@ from typing import Any
 from voicecheck.checks import address, metric, pattern, phrase, pii, placeholder, style, \
     substitution, terms, tone
 from voicecheck.checks.base import Context, Rule
-from voicecheck.checks.matcher import PhraseError, PhraseMatcher
+from voicecheck.checks.matcher import PhraseError, PhraseMatcher, save_phrase_cache
 from voicecheck.checks.registry import known_names, pack_rules
 from voicecheck.guide import Guide, load_guide
 from voicecheck.guide.schema import CHANNELS, did_you_mean
@@ -51,9 +51,12 @@ class RuleSet:
         self.matcher = PhraseMatcher(lang)
         self.exceptions = PhraseMatcher(lang)
         self.compiled: list[_Compiled] = []
+        self._active_cache: dict[tuple[int, str | None], list[_Compiled]] = {}
         for rule in pack_rules(lang):
             setting = guide.rules.get(rule.code) or guide.rules.get(rule.slug) or {}
-            if setting.get("off"):
+            # a pack phrase rule the guide turns off still feeds the tone model's features
+            # (so a guide never changes tone scores); it just never reports
+            if setting.get("off") and rule.kind not in _MATCHER_KINDS:
                 continue
             severity = setting.get("severity") or rule.severity
             try:
@@ -61,8 +64,9 @@ class RuleSet:
             except PhraseError as error:
                 raise VoicecheckError(str(error), path=rule.source, line=rule.line,
                                       code="E103") from None
-            for obj in compiled:
-                self.compiled.append(_Compiled(obj, rule, severity))
+            if not setting.get("off"):
+                self.compiled.extend(_Compiled(obj, rule, severity) for obj in compiled)
+        save_phrase_cache()
 
     def _compile(self, rule: Rule, guide: Guide) -> list[Any]:
         if rule.kind in _MATCHER_KINDS:
@@ -72,18 +76,45 @@ class RuleSet:
             return terms.compile_terms(rule, self.lang, guide, self.matcher, self.exceptions)
         return [_PLAIN_KINDS[rule.kind].compile_rule(rule, self.lang)]
 
-    def run(self, draft: Draft, ctx: Context) -> list[Finding]:
+    def _active(self, ctx: Context) -> list[_Compiled]:
+        """The rules that the guide and channel switch on (cached per channel)."""
+        key = (id(ctx.guide), ctx.channel)
+        active = self._active_cache.get(key)
+        if active is None:
+            active = [c for c in self.compiled if c.rule.applies(ctx.guide, ctx.channel)]
+            if len(self._active_cache) < 64:
+                self._active_cache[key] = active
+        return active
+
+    def match(self, draft: Draft) -> list[tuple[Any, int, int]]:
+        """Every phrase match in the draft (one pass for all phrase-like rules)."""
+        return list(self.matcher.find(draft.tokens))
+
+    @staticmethod
+    def signals(found: list[tuple[Any, int, int]]) -> list[str]:
+        """Which language-pack phrase rules matched, whatever the guide says of them: the
+        rule layer's knowledge (blame, condescension, informal address, colloquial forms …)
+        as tone-model features. The guide's own terms are left out."""
+        out = []
+        for entry, _first, _last in found:
+            owner, extra = entry.payload
+            if extra in ("formal", "informal"):
+                out.append(f"address-{extra}")
+            elif owner.rule.kind != "terms":
+                out.append(owner.rule.code)
+        return out
+
+    def run(self, draft: Draft, ctx: Context,
+            found: list[tuple[Any, int, int]] | None = None) -> list[Finding]:
         matches: dict[int, list] = {}
         excepted: dict[int, list] = {}
-        for entry, first, last in self.matcher.find(draft.tokens):
+        for entry, first, last in (self.match(draft) if found is None else found):
             matches.setdefault(id(entry.payload[0]), []).append((entry, first, last))
         if matches:
             for entry, first, last in self.exceptions.find(draft.tokens):
                 excepted.setdefault(id(entry.payload[0]), []).append((first, last))
         findings: list[Finding] = []
-        for item in self.compiled:
-            if not item.rule.applies(ctx.guide, ctx.channel):
-                continue
+        for item in self._active(ctx):
             obj = item.obj
             severity = getattr(obj, "fixed_severity", None) or item.severity
             if obj.uses_matcher:
@@ -96,34 +127,9 @@ class RuleSet:
         return _dedupe(findings)
 
 
-_FEATURE_RULESETS: dict[str, RuleSet] = {}
-_FEATURE_LOCK = threading.Lock()
-
-
-def _pack_signals(draft: Draft) -> list[str]:
-    """Which language-pack phrase rules match, independent of any guide: the rule layer's
-    knowledge (blame, condescension, informal address, colloquial forms …) as model features.
-    Built from the default preset so that a guide's settings never change the tone scores."""
-    ruleset = _FEATURE_RULESETS.get(draft.lang)
-    if ruleset is None:
-        with _FEATURE_LOCK:
-            ruleset = _FEATURE_RULESETS.get(draft.lang)
-            if ruleset is None:
-                ruleset = RuleSet(load_guide(None), draft.lang)
-                _FEATURE_RULESETS[draft.lang] = ruleset
-    signals = []
-    for entry, _first, _last in ruleset.matcher.find(draft.tokens):
-        owner, extra = entry.payload
-        if extra in ("formal", "informal"):
-            signals.append(f"address-{extra}")
-        else:
-            signals.append(owner.rule.code)
-    return signals
-
-
-def _tone_features(draft: Draft) -> dict[str, float]:
+def _tone_features(draft: Draft, signals: list[str]) -> dict[str, float]:
     return extract(draft.original, [t.text for t in draft.tokens if t.is_word], draft.lang,
-                   _pack_signals(draft))
+                   signals)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -213,13 +219,13 @@ class Checker:
                     self._loaded_models = [ToneModel.load(p) for p in self._model_paths]
         return self._loaded_models
 
-    def _tone_result(self, draft: Draft) -> Any:
+    def _tone_result(self, draft: Draft, signals: list[str]) -> Any:
         models = self.tone_models
         if not models:
             return None
         from voicecheck.tone.model import ToneResult
 
-        features = _tone_features(draft)
+        features = _tone_features(draft, signals)
         heads: dict[str, Any] = {}
         for model in models:
             heads.update(model.predict(features).heads)
@@ -261,7 +267,8 @@ class Checker:
         check time."""
         language = self.detect_language(text, lang)
         draft = make_draft(text, language)
-        return language, _tone_features(draft)
+        ruleset = self.ruleset(language)
+        return language, _tone_features(draft, ruleset.signals(ruleset.match(draft)))
 
     def check(self, text: str, lang: str | None = None, channel: str | None = None,
               customer: str | None = None, path: str | None = None) -> Report:
@@ -278,8 +285,10 @@ class Checker:
         language = self.detect_language(text, lang)
         draft = make_draft(text, language)
         ctx = Context(self.guide, channel, customer, self.placeholders_ok)
-        ctx.tone = self._tone_result(draft)
-        findings = self.ruleset(language).run(draft, ctx)
+        ruleset = self.ruleset(language)
+        found = ruleset.match(draft)
+        ctx.tone = self._tone_result(draft, ruleset.signals(found))
+        findings = ruleset.run(draft, ctx, found)
         score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
         scores = _scores(findings, ctx.tone)
         verdict = verdict_for(findings, score, self.guide)

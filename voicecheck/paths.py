@@ -18,3 +18,44 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     return _PACKAGE.parent / name
+
+
+def cache_dir() -> Path | None:
+    """A writable folder for derived data (parsed rule packs, tokenised phrases), or None.
+
+    `VOICECHECK_CACHE_DIR` overrides; an empty value turns caching off. Entries are keyed by
+    a hash of what they were derived from, so a stale entry is never used.
+    """
+    import os
+
+    configured = os.environ.get("VOICECHECK_CACHE_DIR")
+    if configured == "":
+        return None
+    if configured:
+        folder = Path(configured)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(base) / "voicecheck"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file and a rename; errors are ignored
+    (a cache that cannot be written is just not written)."""
+    import os
+    import tempfile
+
+    try:
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except (OSError, UnboundLocalError):
+            pass

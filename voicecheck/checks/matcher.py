@@ -9,12 +9,16 @@ one word and `{a|b}` expands to alternatives.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterator
 
-from voicecheck.text.draft import Token, tokenize
+from voicecheck.text.draft import Token
 from voicecheck.text.lemma import inflects, lemma_table
+from voicecheck.text.pipeline import get_nlp
 from voicecheck.text.normalize import fold_phrase
 
 _ALTERNATIVES = re.compile(r"\{([^{}]*\|[^{}]*)\}")
@@ -57,18 +61,106 @@ def expand(phrase: str) -> list[str]:
             for combo in itertools.product(*choices)]
 
 
-def phrase_tokens(phrase: str, lang: str) -> list[Token]:
-    folded = fold_phrase(phrase)
-    tokens, _ = tokenize(folded, lang)
-    return tokens
+def phrase_keys(phrase: str, lang: str) -> tuple[str, ...]:
+    """The folded token texts of a rule phrase, exactly as a draft would be tokenised.
+
+    spaCy's tokenizer splits at whitespace first and handles each chunk on its own, so a
+    phrase is tokenised chunk by chunk with a cache: rule packs repeat the same words across
+    thousands of phrase variants. Results persist in the cache folder between runs.
+    """
+    known = _disk_cache(lang)
+    joined = known.get(phrase)
+    if joined is None:
+        joined = _SEPARATOR.join(text for chunk in fold_phrase(phrase).split()
+                                 for text in _chunk_tokens(lang, chunk))
+        known[phrase] = joined
+        _DIRTY.add(lang)
+    return tuple(joined.split(_SEPARATOR)) if joined else ()
+
+
+_SEPARATOR = "\x1f"
+
+
+@lru_cache(maxsize=65536)
+def _chunk_tokens(lang: str, chunk: str) -> tuple[str, ...]:
+    if chunk == WILDCARD:
+        return (WILDCARD,)
+    tokenizer = get_nlp(lang).tokenizer
+    return tuple(t.text for t in tokenizer(chunk) if not t.is_space)
+
+
+_DISK: dict[str, dict[str, str]] = {}
+_DIRTY: set[str] = set()
+_SOURCES = ("text/normalize.py", "text/pipeline.py", "checks/matcher.py")
+
+
+def _cache_file(lang: str) -> Any:
+    import hashlib
+
+    import spacy
+
+    from voicecheck.paths import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(spacy.__version__.encode())
+    package = Path(__file__).resolve().parents[1]
+    for name in _SOURCES:
+        digest.update((package / name).read_bytes())
+    return folder / f"phrases-{lang}-{digest.hexdigest()[:16]}.json"
+
+
+def _disk_cache(lang: str) -> dict[str, str]:
+    table = _DISK.get(lang)
+    if table is None:
+        table = {}
+        path = _cache_file(lang)
+        if path is not None and path.exists():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict):
+                    table = loaded
+            except (OSError, ValueError):
+                table = {}
+        _DISK[lang] = table
+    return table
+
+
+def save_phrase_cache() -> None:
+    """Write the tokenised phrases learnt in this process to the cache folder."""
+    from voicecheck.paths import write_atomic
+
+    for lang in sorted(_DIRTY):
+        path = _cache_file(lang)
+        if path is not None:
+            write_atomic(path, json.dumps(_DISK[lang], ensure_ascii=False))
+    _DIRTY.clear()
+
+
+class _Node:
+    """A trie node: edges by exact folded word, by lemma (inflecting phrases) and `*`."""
+
+    __slots__ = ("exact", "lemma", "wild", "ends")
+
+    def __init__(self) -> None:
+        self.exact: dict[str, _Node] = {}
+        self.lemma: dict[str, _Node] = {}
+        self.wild: _Node | None = None
+        self.ends: list[Entry] = []
 
 
 class PhraseMatcher:
-    """Finds every occurrence of many phrases in one pass over a draft's tokens."""
+    """Finds every occurrence of many phrases in one pass over a draft's tokens.
+
+    Phrases live in a token trie, so a draft token costs a few dictionary look-ups however
+    many thousand phrases share its first word.
+    """
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self._by_first: dict[str, list[Entry]] = {}
+        self._root = _Node()
+        self._count = 0
         self._lemmas = lemma_table(lang)
         self.inflects = inflects(lang)  # the language's default for rules that don't say
 
@@ -77,58 +169,63 @@ class PhraseMatcher:
         if inflect is None:
             inflect = self.inflects
         added = 0
+        table = self._lemmas
         for variant in expand(phrase):
-            tokens = phrase_tokens(variant, self.lang)
-            if not tokens:
+            keys = phrase_keys(variant, self.lang)
+            if not keys:
                 continue
-            if tokens[0].text == WILDCARD:
+            if keys[0] == WILDCARD:
                 raise PhraseError(f"phrase {phrase!r} may not start with '*'")
-            keys = tuple(t.text for t in tokens)
-            lemmas = tuple(t.lemma for t in tokens)
-            entry = Entry(keys, lemmas, inflect, payload, variant)
-            self._by_first.setdefault(keys[0], []).append(entry)
-            if inflect and lemmas[0] != keys[0]:
-                self._by_first.setdefault(lemmas[0], []).append(entry)
+            lemmas = tuple(table.get(k, k) for k in keys)
+            node = self._root
+            for key, lemma in zip(keys, lemmas):
+                if key == WILDCARD:
+                    if node.wild is None:
+                        node.wild = _Node()
+                    node = node.wild
+                else:
+                    # an inflecting word matches any form with the same lemma; the lemma of
+                    # the word itself is the same table look-up, so one edge covers both
+                    edges = node.lemma if inflect else node.exact
+                    child = edges.get(lemma if inflect else key)
+                    if child is None:
+                        child = edges[lemma if inflect else key] = _Node()
+                    node = child
+            node.ends.append(Entry(keys, lemmas, inflect, payload, variant))
+            self._count += 1
             added += 1
         return added
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_first.values())
+        return self._count
 
     def find(self, tokens: list[Token]) -> Iterator[tuple[Entry, int, int]]:
         """(entry, first token, last token exclusive) for every match, left to right."""
-        index = self._by_first
+        root = self._root
         n = len(tokens)
-        for i, tok in enumerate(tokens):
-            candidates = index.get(tok.text)
-            if tok.lemma != tok.text:
-                more = index.get(tok.lemma)
-                if more:
-                    candidates = (candidates or []) + more
-            if not candidates:
-                continue
-            seen: set[int] = set()
-            for entry in candidates:
-                if id(entry) in seen:
-                    continue
-                seen.add(id(entry))
-                size = len(entry.keys)
-                if i + size > n:
-                    continue
-                if _matches(entry, tokens, i):
-                    yield entry, i, i + size
-
-
-def _matches(entry: Entry, tokens: list[Token], start: int) -> bool:
-    for k, (key, lemma) in enumerate(zip(entry.keys, entry.lemmas)):
-        tok = tokens[start + k]
-        if key == WILDCARD:
-            if not tok.is_word:
-                return False
-            continue
-        if tok.text == key:
-            continue
-        if entry.inflect and (tok.lemma == lemma or tok.lemma == key or tok.text == lemma):
-            continue
-        return False
-    return True
+        for i in range(n):
+            frontier = [root]
+            j = i
+            while frontier and j < n:
+                tok = tokens[j]
+                text, lemma = tok.text, tok.lemma
+                following: list[_Node] = []
+                for node in frontier:
+                    child = node.exact.get(text)
+                    if child is not None:
+                        following.append(child)
+                    if node.lemma:
+                        child = node.lemma.get(lemma)
+                        if child is not None:
+                            following.append(child)
+                        elif lemma != text:
+                            child = node.lemma.get(text)  # the draft word is the lemma itself
+                            if child is not None:
+                                following.append(child)
+                    if node.wild is not None and tok.is_word:
+                        following.append(node.wild)
+                j += 1
+                for node in following:
+                    for entry in node.ends:
+                        yield entry, i, j
+                frontier = following

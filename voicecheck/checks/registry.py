@@ -127,8 +127,38 @@ def _check_params(doc: Located, path: s.Path_, kind: str, params: dict[str, Any]
         s.regex(doc, path + ("patterns", i), pattern)
 
 
-def load_pack_file(path: Path, lang: str) -> list[Rule]:
+def _read_pack(path: Path) -> Located:
+    """Parse a pack file, through the cache folder when there is one (YAML parsing is most
+    of the cost of loading the packs; the cache is keyed by the file's content)."""
+    import hashlib
+    import json
+
+    from voicecheck.paths import cache_dir, write_atomic
+
+    folder = cache_dir()
+    if folder is None:
+        return read_yaml(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return read_yaml(path)
+    cached = folder / f"pack-{hashlib.sha256(raw).hexdigest()[:24]}.json"
+    if cached.exists():
+        try:
+            stored = json.loads(cached.read_text(encoding="utf-8"))
+            lines = {tuple(key): line for key, line in stored["lines"]}
+            return Located(stored["data"], lines, str(path))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     doc = read_yaml(path)
+    write_atomic(cached, json.dumps({"data": doc.data,
+                                     "lines": [[list(k), v] for k, v in doc.lines.items()]},
+                                    ensure_ascii=False))
+    return doc
+
+
+def load_pack_file(path: Path, lang: str) -> list[Rule]:
+    doc = _read_pack(path)
     data = doc.data
     if not isinstance(data, dict) or "rules" not in data:
         raise doc.error((), "a rule pack is a mapping with a 'rules' list")

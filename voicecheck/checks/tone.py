@@ -57,8 +57,7 @@ class ToneRule:
         fires, direction = self._fires(result.score, ctx)
         if not fires:
             return []
-        pushers = result.pushed_up if direction == "above" else result.pushed_down
-        words = [w for w, _ in pushers]
+        words = [w for w, _ in tone.explain(self.head, upward=direction == "above")]
         start, end = _locate(draft, words)
         shown = ", ".join(f"'{w}'" for w in words) if words else "the reply as a whole"
         message = fill(self.rule.message, score=round(result.score * 100), words=shown)

@@ -17,7 +17,8 @@ class PatternError(ValueError):
 
 
 @lru_cache(maxsize=1024)
-def compile_pattern(pattern: str, case_sensitive: bool = False) -> Any:
+def compile_pattern(pattern: str, case_sensitive: bool = False,
+                    max_length: int = MAX_PATTERN) -> Any:
     """Compile `pattern` with RE2; raise PatternError with a readable reason.
 
     >>> bool(compile_pattern("refund(s)?").search("REFUNDS"))
@@ -25,8 +26,8 @@ def compile_pattern(pattern: str, case_sensitive: bool = False) -> Any:
     """
     import re2
 
-    if len(pattern) > MAX_PATTERN:
-        raise PatternError(f"longer than {MAX_PATTERN} characters")
+    if len(pattern) > max_length:
+        raise PatternError(f"longer than {max_length} characters")
     if not pattern:
         raise PatternError("empty pattern")
     options = re2.Options()

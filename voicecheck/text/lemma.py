@@ -46,10 +46,36 @@ def _data_dir() -> Path | None:
 
 @cache
 def _load(lang: str) -> dict[str, str]:
+    """The table of `lang`, from the cache folder when a previous run built it."""
+    import hashlib
+
+    from voicecheck.paths import cache_dir, write_atomic
+
     folder = _data_dir()
-    table: dict[str, str] = {}
     if folder is None:
-        return table
+        return {}
+    cached = None
+    store = cache_dir()
+    if store is not None:
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        for name in _TABLES.get(lang, ()):
+            path = folder / f"{name}.json.gz"
+            if path.exists():
+                digest.update(path.read_bytes())
+        cached = store / f"lemmas-{lang}-{digest.hexdigest()[:16]}.json"
+        if cached.exists():
+            try:
+                return json.loads(cached.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                pass
+    table = _build_table(lang, folder)
+    if cached is not None:
+        write_atomic(cached, json.dumps(table, ensure_ascii=False))
+    return table
+
+
+def _build_table(lang: str, folder: Path) -> dict[str, str]:
+    table: dict[str, str] = {}
     for name in _TABLES.get(lang, ()):
         path = folder / f"{name}.json.gz"
         if not path.exists():

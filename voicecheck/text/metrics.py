@@ -10,10 +10,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
+@lru_cache(maxsize=65536)
 def syllables_en(word: str) -> int:
     """Estimated English syllables.
 

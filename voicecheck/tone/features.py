@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 FEATURE_VERSION = 2
@@ -43,6 +44,16 @@ def _style(text: str, words: list[str]) -> dict[str, float]:
     return feats
 
 
+@lru_cache(maxsize=65536)
+def _word_features(word: str) -> tuple[str, ...]:
+    """The word feature and the character 3- and 4-grams of one word (cached: words repeat)."""
+    padded = f"<{word}>"
+    grams = ["w:" + word]
+    for n in (3, 4):
+        grams.extend("c:" + padded[i:i + n] for i in range(len(padded) - n + 1))
+    return tuple(grams)
+
+
 def extract(text: str, words: Iterable[str], lang: str,
             rule_codes: Iterable[str] = ()) -> dict[str, float]:
     """Feature name → value for one reply.
@@ -54,11 +65,7 @@ def extract(text: str, words: Iterable[str], lang: str,
     words = list(words)
     counts: Counter[str] = Counter()
     for w in words:
-        counts["w:" + w] += 1
-        padded = f"<{w}>"
-        for n in (3, 4):
-            for i in range(len(padded) - n + 1):
-                counts["c:" + padded[i:i + n]] += 1
+        counts.update(_word_features(w))
     for a, b in zip(words, words[1:]):
         counts[f"b:{a} {b}"] += 1
     for code in rule_codes:

@@ -34,17 +34,23 @@ MAX_FILE_BYTES = 100_000_000
 class HeadResult:
     score: float  # 0..1
     probabilities: tuple[float, ...]  # P(label > k) per threshold (one value for binary heads)
-    pushed_up: tuple[tuple[str, float], ...] = ()  # words that raised the score most
-    pushed_down: tuple[tuple[str, float], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ToneResult:
+    """Scores per head; `explain` finds the words behind a score only when it is asked for."""
+
     heads: dict[str, HeadResult] = field(default_factory=dict)
+    _explainers: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def score(self, head: str) -> float | None:
         result = self.heads.get(head)
         return None if result is None else result.score
+
+    def explain(self, head: str, upward: bool, k: int = 3) -> list[tuple[str, float]]:
+        """The readable features that pushed `head` up (or down) most, strongest first."""
+        explainer = self._explainers.get(head)
+        return explainer(upward, k) if explainer else []
 
 
 def _error(path: Path, message: str) -> VoicecheckError:
@@ -127,52 +133,55 @@ class ToneModel:
     def vectorize(self, features: dict[str, float]) -> tuple[Any, Any]:
         """(row indices, L2-normalised tf-idf values) of the known features."""
         np = self._np
-        index = self.index
-        pairs = [(index[k], v) for k, v in features.items() if k in index]
+        found = list(map(self.index.get, features))
+        pairs = [(i, v) for i, v in zip(found, features.values()) if i is not None]
         if not pairs:
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
-        idx = np.fromiter((p[0] for p in pairs), dtype=np.intp, count=len(pairs))
-        vals = np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs))
+        index_list, value_list = zip(*pairs)
+        idx = np.array(index_list, dtype=np.intp)
+        vals = np.array(value_list, dtype=np.float32)
         vals *= self.idf[idx]
         norm = float(np.sqrt(vals @ vals))
         if norm > 0:
             vals /= norm
         return idx, vals
 
-    def predict(self, features: dict[str, float], explain: int = 3) -> ToneResult:
-        """Scores for every head; with `explain`, the readable features that moved each most."""
+    def predict(self, features: dict[str, float]) -> ToneResult:
+        """Scores for every head; explanations are computed on demand (`ToneResult.explain`)."""
         np = self._np
         idx, vals = self.vectorize(features)
         rows = self.W[idx]
         logits = vals @ rows + self.b if len(idx) else self.b.copy()
         logits = logits * self.calib[:, 0] + self.calib[:, 1]
-        probs = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-        heads = {}
+        probs = (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).tolist()
+        result = ToneResult()
         for name, spec in self.heads.items():
             cols = spec["columns"]
-            p = [float(probs[c]) for c in cols]
+            p = [probs[c] for c in cols]
             for k in range(1, len(p)):  # cumulative probabilities never increase
                 p[k] = min(p[k], p[k - 1])
-            score = sum(p) / len(p)
-            up: list[tuple[str, float]] = []
-            down: list[tuple[str, float]] = []
-            if explain and len(idx):
-                contrib = vals * rows[:, cols].sum(axis=1)
-                order = np.argsort(contrib)
-                for j in order[::-1]:
-                    if contrib[j] <= 0 or len(up) >= explain:
-                        break
-                    words = readable(self.vocab[idx[j]])
-                    if words:
-                        up.append((words, round(float(contrib[j]), 3)))
-                for j in order:
-                    if contrib[j] >= 0 or len(down) >= explain:
-                        break
-                    words = readable(self.vocab[idx[j]])
-                    if words:
-                        down.append((words, round(float(contrib[j]), 3)))
-            heads[name] = HeadResult(score, tuple(p), tuple(up), tuple(down))
-        return ToneResult(heads)
+            result.heads[name] = HeadResult(sum(p) / len(p), tuple(p))
+            result._explainers[name] = self._explainer(idx, vals, rows, cols)
+        return result
+
+    def _explainer(self, idx: Any, vals: Any, rows: Any, cols: list[int]) -> Any:
+        def explain(upward: bool, k: int) -> list[tuple[str, float]]:
+            if not len(idx):
+                return []
+            contrib = vals * rows[:, cols].sum(axis=1)
+            order = self._np.argsort(contrib)
+            if upward:
+                order = order[::-1]
+            out = []
+            for j in order:
+                value = float(contrib[j])
+                if (value <= 0 if upward else value >= 0) or len(out) >= k:
+                    break
+                words = readable(self.vocab[idx[j]])
+                if words:
+                    out.append((words, round(value, 3)))
+            return out
+        return explain
 
 
 def save_model(directory: str | Path, manifest: dict[str, Any], vocab: list[str],
