@@ -5,7 +5,7 @@
 * replies per second with language identification (--lang auto)
 * resident memory (RSS) with all four languages loaded
 
-    python bench/bench_check.py
+    python bench/bench_check.py [--no-model]
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def main() -> None:
-    checker = Checker()
-    print(f"# bench_check — {time.strftime('%Y-%m-%d')} — {machine()}")
+    with_model = "--no-model" not in sys.argv
+    checker = Checker(model=None if with_model else False)
+    print(f"# bench_check — {time.strftime('%Y-%m-%d')} — {machine()} — "
+          f"{'rules + tone model' if with_model else 'rules only (--no-model)'}")
     corpus = {}
     for lang in LANGS:
         sample = replies(lang, 45, 75) or replies(lang)

@@ -28,6 +28,22 @@ _EMOJI = re.compile(
 _NOT_EMOJI = frozenset("\u00A9\u00AE\u2122")
 
 
+_VOWELS = frozenset("AEIOUY")
+_SLOT_EDGES = {"#": "#", "[": "]", "{": "}", "%": "%", "<": ">"}
+
+
+def _acronym(word: str) -> bool:
+    """Few vowels for its length: KPDNHEP, HTTPS, not URGENT or FINAL."""
+    return sum(c in _VOWELS for c in word) / len(word) < 0.3
+
+
+def _placeholder(text: str, start: int, end: int) -> bool:
+    """A capitalised template slot such as #NOADUAN#, [NAME] or {ORDER}."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return before in _SLOT_EDGES and _SLOT_EDGES[before] == after
+
+
 class StyleRule:
     uses_matcher = False
 
@@ -73,7 +89,8 @@ class StyleRule:
         text = draft.clean.text
         # str.isupper() is False for caseless scripts (Persian), so only cased words count
         words = [m for m in _WORD.finditer(text)
-                 if m.group().isupper() and m.group() not in allowed]
+                 if m.group().isupper() and m.group() not in allowed
+                 and not _placeholder(text, m.start(), m.end())]
         out = []
         i = 0
         while i < len(words):
@@ -82,7 +99,10 @@ class StyleRule:
             while j + 1 < len(words) and not text[words[j].end():words[j + 1].start()].strip(" ,.!?-:"):
                 j += 1
             run = words[i:j + 1]
-            if len(run) >= 2 or len(run[0].group()) >= 5:
+            # a name the writer set in bold or italics (*BANK NEGARA MALAYSIA*) is a label
+            marked = text[max(0, run[0].start() - 4):run[0].start()].rstrip()[-1:] in ("*", "_")
+            loud = len(run) >= 2 or (len(run[0].group()) >= 5 and not _acronym(run[0].group()))
+            if loud and not marked:
                 s, e = draft.clean.to_original(run[0].start(), run[-1].end())
                 shown = draft.original[s:e]
                 out.append(self._finding(draft, severity, s, e, (shown.capitalize(),)))
