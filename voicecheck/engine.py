@@ -128,8 +128,14 @@ class RuleSet:
 
 
 def _tone_features(draft: Draft, signals: list[str]) -> dict[str, float]:
-    return extract(draft.original, [t.text for t in draft.tokens if t.is_word], draft.lang,
-                   signals)
+    tokens = draft.tokens
+    openers = []
+    for first, last in draft.sentences:
+        word = next((t.text for t in tokens[first:last] if t.is_word), None)
+        if word is not None:
+            openers.append(word)
+    return extract(draft.original, [t.text for t in tokens if t.is_word], draft.lang,
+                   signals, openers)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -6,6 +6,9 @@ Sparse features, named by strings so the saved vocabulary is readable:
 * `c:` character 3- and 4-grams inside words — spelling and morphology (colloquial forms,
   affixes, ZWNJ-less Persian) that word features miss in four languages with little data;
 * `r:` rule codes the rule engine found (informal address, colloquial spelling, blame …);
+* `f:` the first word of each sentence — politeness strategies live there ("please
+  start", "you start", "why start", first-person openers), as in Danescu-Niculescu-Mizil
+  et al. (2013);
 * `s:` style counts — exclamation marks, repeated punctuation, emoji, capitals;
 * `l:` the language, so pooled training can learn a per-language offset.
 
@@ -19,7 +22,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Iterable
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 _EMOJI_START = 0x1F000
 
 
@@ -55,7 +58,7 @@ def _word_features(word: str) -> tuple[str, ...]:
 
 
 def extract(text: str, words: Iterable[str], lang: str,
-            rule_codes: Iterable[str] = ()) -> dict[str, float]:
+            rule_codes: Iterable[str] = (), openers: Iterable[str] = ()) -> dict[str, float]:
     """Feature name → value for one reply.
 
     >>> f = extract("Sorry!!", ["sorry"], "en")
@@ -70,6 +73,8 @@ def extract(text: str, words: Iterable[str], lang: str,
         counts[f"b:{a} {b}"] += 1
     for code in rule_codes:
         counts["r:" + code] += 1
+    for word in openers:  # how sentences start: "please …", "you …", "why …", "so …"
+        counts["f:" + word] += 1
     feats = {k: 1.0 + math.log(v) for k, v in counts.items()}
     feats.update(_style(text, words))
     feats["l:" + lang] = 1.0
@@ -85,6 +90,8 @@ def readable(feature: str) -> str | None:
     kind, _, value = feature.partition(":")
     if kind in ("w", "b"):
         return value
+    if kind == "f":
+        return f"{value} …"
     if kind == "s":
         return {"s:exclamation": "exclamation marks", "s:repeated-punct": "repeated punctuation",
                 "s:emoji": "emoji", "s:caps": "capitals"}.get(feature)

@@ -133,11 +133,16 @@ class ToneModel:
     def vectorize(self, features: dict[str, float]) -> tuple[Any, Any]:
         """(row indices, L2-normalised tf-idf values) of the known features."""
         np = self._np
-        found = list(map(self.index.get, features))
-        pairs = [(i, v) for i, v in zip(found, features.values()) if i is not None]
-        if not pairs:
+        get = self.index.get
+        index_list: list[int] = []
+        value_list: list[float] = []
+        for key, value in features.items():
+            i = get(key)
+            if i is not None:
+                index_list.append(i)
+                value_list.append(value)
+        if not index_list:
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
-        index_list, value_list = zip(*pairs)
         idx = np.array(index_list, dtype=np.intp)
         vals = np.array(value_list, dtype=np.float32)
         vals *= self.idf[idx]
