@@ -144,10 +144,11 @@ class _Node:
     __slots__ = ("exact", "lemma", "wild", "ends")
 
     def __init__(self) -> None:
-        self.exact: dict[str, _Node] = {}
-        self.lemma: dict[str, _Node] = {}
+        # maps and lists are made on first use: most of the thousands of nodes are leaves
+        self.exact: dict[str, _Node] | None = None
+        self.lemma: dict[str, _Node] | None = None
         self.wild: _Node | None = None
-        self.ends: list[Entry] = []
+        self.ends: list[Entry] | None = None
 
 
 class PhraseMatcher:
@@ -186,11 +187,20 @@ class PhraseMatcher:
                 else:
                     # an inflecting word matches any form with the same lemma; the lemma of
                     # the word itself is the same table look-up, so one edge covers both
-                    edges = node.lemma if inflect else node.exact
-                    child = edges.get(lemma if inflect else key)
+                    if inflect:
+                        if node.lemma is None:
+                            node.lemma = {}
+                        edges, label = node.lemma, lemma
+                    else:
+                        if node.exact is None:
+                            node.exact = {}
+                        edges, label = node.exact, key
+                    child = edges.get(label)
                     if child is None:
-                        child = edges[lemma if inflect else key] = _Node()
+                        child = edges[label] = _Node()
                     node = child
+            if node.ends is None:
+                node.ends = []
             node.ends.append(Entry(keys, lemmas, inflect, payload, variant))
             self._count += 1
             added += 1
@@ -211,9 +221,10 @@ class PhraseMatcher:
                 text, lemma = tok.text, tok.lemma
                 following: list[_Node] = []
                 for node in frontier:
-                    child = node.exact.get(text)
-                    if child is not None:
-                        following.append(child)
+                    if node.exact:
+                        child = node.exact.get(text)
+                        if child is not None:
+                            following.append(child)
                     if node.lemma:
                         child = node.lemma.get(lemma)
                         if child is not None:
@@ -226,6 +237,7 @@ class PhraseMatcher:
                         following.append(node.wild)
                 j += 1
                 for node in following:
-                    for entry in node.ends:
-                        yield entry, i, j
+                    if node.ends:
+                        for entry in node.ends:
+                            yield entry, i, j
                 frontier = following
