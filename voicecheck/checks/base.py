@@ -4,7 +4,7 @@ the one way to turn a span of the draft into a Finding."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol
+from typing import Any, Iterable
 
 from voicecheck.guide import Guide
 from voicecheck.model import Finding, Suggestion, line_col
@@ -69,12 +69,6 @@ class Context:
     customer: str | None = None
     placeholders_ok: bool = False
     tone: Any = None  # ToneResult from the tone model, when one is loaded
-
-
-class CompiledRule(Protocol):
-    rule: Rule
-
-    def run(self, draft: Draft, ctx: Context, severity: str) -> Iterable[Finding]: ...
 
 
 def fill(message: str, **values: Any) -> str:
