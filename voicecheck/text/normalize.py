@@ -121,24 +121,72 @@ def _fold_char(char: str) -> str:
     return "".join(_CONFUSABLE.get(c, c) for c in folded).lower()
 
 
-def _apply(source: MappedText, per_char) -> MappedText:
-    """Map every character of `source` through `per_char`, keeping the offset map."""
+_TABLE_LIMIT = 65536
+
+
+class _Table(dict):
+    """A str.translate table filled on first sight of each character from `per_char`, which
+    remembers the characters that do not map one-to-one (dropped or expanded)."""
+
+    def __init__(self, per_char) -> None:
+        super().__init__()
+        self.per_char = per_char
+        self.irregular: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def __missing__(self, code: int) -> str:
+        piece = self.per_char(chr(code))
+        if len(piece) != 1 and chr(code) not in self.irregular:
+            self.irregular.add(chr(code))  # never forgotten: the offset map depends on it
+            self._pattern = None
+        if len(self) < _TABLE_LIMIT:  # bounded memory whatever text comes in
+            self[code] = piece
+        return piece
+
+    def pattern(self) -> re.Pattern[str] | None:
+        if self._pattern is None and self.irregular:
+            self._pattern = re.compile("[" + "".join(re.escape(c) for c in
+                                                     sorted(self.irregular)) + "]")
+        return self._pattern
+
+
+def _apply(source: MappedText, table: _Table) -> MappedText:
+    """Map every character of `source` through `table`, keeping the offset map.
+
+    Runs of one-to-one characters are translated in C (str.translate) and their offsets
+    copied by slices; only dropped or expanded characters are handled one by one.
+    """
     text = source.text
+    translated = text.translate(table)  # also teaches the table every new character
+    pattern = table.pattern()
+    if pattern is None or not pattern.search(text):
+        return MappedText(translated, source.starts, source.ends, source.original_length)
+    s_map = source.starts if source.starts is not None else range(len(text))
+    e_map = source.ends if source.ends is not None else range(1, len(text) + 1)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    s_map, e_map = source.starts, source.ends
-    for k, char in enumerate(text):
-        piece = per_char(char)
-        if not piece:
-            continue
-        s = s_map[k] if s_map is not None else k
-        e = e_map[k] if e_map is not None else k + 1
+    pos = 0
+    for match in pattern.finditer(text):
+        i = match.start()
+        if i > pos:
+            out.append(text[pos:i].translate(table))
+            starts.extend(s_map[pos:i])
+            ends.extend(e_map[pos:i])
+        piece = table[ord(text[i])]
         out.append(piece)
-        for _ in piece:
-            starts.append(s)
-            ends.append(e)
+        starts.extend([s_map[i]] * len(piece))
+        ends.extend([e_map[i]] * len(piece))
+        pos = i + 1
+    if pos < len(text):
+        out.append(text[pos:].translate(table))
+        starts.extend(s_map[pos:])
+        ends.extend(e_map[pos:])
     return MappedText("".join(out), starts, ends, source.original_length)
+
+
+_CLEAN_TABLE = _Table(lambda c: _clean_char(c))
+_FOLD_TABLE = _Table(lambda c: _fold_char(c))
 
 
 def _drop(source: MappedText, drop: set[int]) -> MappedText:
@@ -160,7 +208,7 @@ def clean(text: str) -> MappedText:
     """
     if text.isascii() and "`" not in text:
         return MappedText(text, None, None, len(text))
-    return _apply(MappedText(text, None, None, len(text)), _clean_char)
+    return _apply(MappedText(text, None, None, len(text)), _CLEAN_TABLE)
 
 
 def fold(cleaned: MappedText) -> MappedText:
@@ -173,7 +221,7 @@ def fold(cleaned: MappedText) -> MappedText:
     if text.isascii():
         folded = MappedText(text.lower(), cleaned.starts, cleaned.ends, cleaned.original_length)
     else:
-        folded = _apply(cleaned, _fold_char)
+        folded = _apply(cleaned, _FOLD_TABLE)
     drop: set[int] = set()
     low = folded.text
     spaces: list[int] = []
