@@ -85,7 +85,7 @@ class ToneModel:
         self._np = np
 
     @classmethod
-    def load(cls, directory: str | Path) -> "ToneModel":
+    def load(cls, directory: str | Path) -> ToneModel:
         """Load and verify a model directory; refuse anything corrupt, tampered or too new."""
         import numpy as np
 

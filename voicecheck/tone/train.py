@@ -292,7 +292,7 @@ def metrics_table(metrics: dict[str, dict[str, dict[str, Any]]]) -> str:
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for head, groups in metrics.items():
         for group, m in groups.items():
-            def cell(key: str) -> str:
+            def cell(key: str, m: dict[str, Any] = m) -> str:
                 value = m.get(key)
                 if value is None or value != value:
                     return "–"
