@@ -89,3 +89,14 @@ def test_checker_is_thread_safe():
 def test_unsupported_language_is_a_clear_error():
     with pytest.raises(voicecheck.VoicecheckError, match="unsupported language 'de'"):
         voicecheck.check("Hallo", lang="de")
+
+
+def test_language_identification_keeps_to_the_guide_languages():
+    from voicecheck.guide import guide_from_mapping
+
+    malay = "Terima kasih kerana menunggu, bungkusan anda akan sampai esok."
+    assert identify(malay).lang == "ms"
+    assert identify(malay, ("en", "id")).lang == "id"
+    assert identify("ممنون از صبرتان", ("en", "id")).lang == "fa"  # script decides
+    checker = Checker(guide_from_mapping({"languages": ["en", "id"]}), model=False)
+    assert checker.check(malay).language == "id"

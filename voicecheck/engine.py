@@ -266,7 +266,7 @@ class Checker:
             return lang
         if len(self.guide.languages) == 1:
             return self.guide.languages[0]
-        return identify(text).lang
+        return identify(text, tuple(self.guide.languages)).lang
 
     def tone_features(self, text: str, lang: str | None = None) -> tuple[str, dict[str, float]]:
         """(language, tone-model features) of a reply: the same features at training and

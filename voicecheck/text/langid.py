@@ -74,12 +74,28 @@ def _marker_counts(words: list[str]) -> dict[str, tuple[int, int]]:
             for lang in ("en", "id", "ms")}
 
 
-def identify(text: str) -> LanguageGuess:
-    """Best guess of the language of `text` among en, id, ms, fa.
+def identify(text: str, allowed: tuple[str, ...] | None = None) -> LanguageGuess:
+    """Best guess of the language of `text` among en, id, ms, fa, or among `allowed` (the
+    guide's languages) when the free guess is not one of them — a brand that answers in
+    Indonesian only gets Indonesian for a reply that reads half Malay. Persian script stays
+    Persian whatever is allowed.
 
     >>> identify("Mohon maaf, pesanan kamu sedang kami cek ya kak").lang
     'id'
     """
+    guess = _identify(text)
+    if not allowed or guess.lang in allowed or guess.method == "script":
+        return guess
+    with _LOCK:
+        ranked = dict(_identifier().rank(text[:4000]))
+    candidates = [lang for lang in allowed if lang in ranked]
+    if not candidates:
+        return guess
+    best = max(candidates, key=ranked.get)
+    return LanguageGuess(best, float(ranked[best]), "model, guide languages")
+
+
+def _identify(text: str) -> LanguageGuess:
     sample = text[:4000]
     arabic = len(_ARABIC.findall(sample))
     latin = len(_LATIN.findall(sample))
