@@ -66,6 +66,8 @@ class RuleSet:
                                       code="E103") from None
             if not setting.get("off"):
                 self.compiled.extend(_Compiled(obj, rule, severity) for obj in compiled)
+        self.matcher.freeze()
+        self.exceptions.freeze()
         save_phrase_cache()
 
     def _compile(self, rule: Rule, guide: Guide) -> list[Any]:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from voicecheck.model import VoicecheckError
 from voicecheck.text.draft import Token
 from voicecheck.text.lemma import inflects, lemma_table
 from voicecheck.text.pipeline import get_nlp
@@ -91,7 +92,7 @@ def _chunk_tokens(lang: str, chunk: str) -> tuple[str, ...]:
 
 _DISK: dict[str, dict[str, str]] = {}
 _DIRTY: set[str] = set()
-_SOURCES = ("text/normalize.py", "text/pipeline.py", "checks/matcher.py")
+_SOURCES = ("text/normalize.py", "text/pipeline.py", "text/lemma.py", "checks/matcher.py")
 
 
 def _cache_file(lang: str) -> Any:
@@ -105,6 +106,12 @@ def _cache_file(lang: str) -> Any:
     if folder is None:
         return None
     digest = hashlib.sha256(spacy.__version__.encode())
+    try:
+        from importlib.metadata import version
+
+        digest.update(version("spacy-lookups-data").encode())
+    except Exception:  # noqa: BLE001 - not installed: lemma tables are empty, still keyed
+        digest.update(b"no-lookups")
     package = Path(__file__).resolve().parents[1]
     for name in _SOURCES:
         digest.update((package / name).read_bytes())
@@ -138,38 +145,62 @@ def save_phrase_cache() -> None:
     _DIRTY.clear()
 
 
-class _Node:
-    """A trie node: edges by exact folded word, by lemma (inflecting phrases) and `*`."""
-
-    __slots__ = ("exact", "lemma", "wild", "ends")
-
-    def __init__(self) -> None:
-        # maps and lists are made on first use: most of the thousands of nodes are leaves
-        self.exact: dict[str, _Node] | None = None
-        self.lemma: dict[str, _Node] | None = None
-        self.wild: _Node | None = None
-        self.ends: list[Entry] | None = None
-
-
 class PhraseMatcher:
     """Finds every occurrence of many phrases in one pass over a draft's tokens.
 
-    Phrases live in a token trie, so a draft token costs a few dictionary look-ups however
-    many thousand phrases share its first word.
+    Phrases live in a token trie of plain dicts — node keys "e" (exact word → node),
+    "l" (lemma → node, for inflecting phrases), "w" (`*` node) and "n" (indexes of the
+    phrases ending here) — so a draft token costs a few dict look-ups however many thousand
+    phrases share its first word, and a built trie can be cached as JSON (`freeze`).
     """
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self._root = _Node()
-        self._count = 0
+        self._root: dict[str, Any] = {}
+        self._entries: list[Entry] = []
+        self._pending: list[tuple[str, bool]] = []
         self._lemmas = lemma_table(lang)
         self.inflects = inflects(lang)  # the language's default for rules that don't say
 
-    def add(self, phrase: str, payload: Any, inflect: bool | None = None) -> int:
-        """Register `phrase` (with its alternatives); returns how many variants were added."""
+    def add(self, phrase: str, payload: Any, inflect: bool | None = None) -> None:
+        """Register `phrase` (with its alternatives); the trie is built by `freeze()`."""
         if inflect is None:
             inflect = self.inflects
-        added = 0
+        self._entries.append(Entry((), (), inflect, payload, phrase))
+        self._pending.append((phrase, inflect))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def freeze(self) -> None:
+        """Build the trie of everything added, from the cache folder when the same phrases
+        were built before (the key is a hash of the phrases, their order and the code)."""
+        if not self._pending:
+            return
+        path = _trie_file(self.lang, self._pending)
+        if path is not None and path.exists():
+            try:
+                self._root = json.loads(path.read_text(encoding="utf-8"))
+                self._pending = []
+                return
+            except (OSError, ValueError):
+                pass
+        root: dict[str, Any] = {}
+        for index, (phrase, inflect) in enumerate(self._pending):
+            try:
+                self._insert(root, index, phrase, inflect)
+            except PhraseError as error:
+                rule = getattr(self._entries[index].payload[0], "rule", None)
+                raise VoicecheckError(str(error), path=getattr(rule, "source", None),
+                                      line=getattr(rule, "line", None), code="E103") from None
+        self._root = root
+        self._pending = []
+        if path is not None:
+            from voicecheck.paths import write_atomic
+
+            write_atomic(path, json.dumps(root, ensure_ascii=False, separators=(",", ":")))
+
+    def _insert(self, root: dict[str, Any], index: int, phrase: str, inflect: bool) -> None:
         table = self._lemmas
         for variant in expand(phrase):
             keys = phrase_keys(variant, self.lang)
@@ -177,41 +208,26 @@ class PhraseMatcher:
                 continue
             if keys[0] == WILDCARD:
                 raise PhraseError(f"phrase {phrase!r} may not start with '*'")
-            lemmas = tuple(table.get(k, k) for k in keys)
-            node = self._root
-            for key, lemma in zip(keys, lemmas):
+            node = root
+            for key in keys:
                 if key == WILDCARD:
-                    if node.wild is None:
-                        node.wild = _Node()
-                    node = node.wild
-                else:
+                    node = node.setdefault("w", {})
+                elif inflect:
                     # an inflecting word matches any form with the same lemma; the lemma of
                     # the word itself is the same table look-up, so one edge covers both
-                    if inflect:
-                        if node.lemma is None:
-                            node.lemma = {}
-                        edges, label = node.lemma, lemma
-                    else:
-                        if node.exact is None:
-                            node.exact = {}
-                        edges, label = node.exact, key
-                    child = edges.get(label)
-                    if child is None:
-                        child = edges[label] = _Node()
-                    node = child
-            if node.ends is None:
-                node.ends = []
-            node.ends.append(Entry(keys, lemmas, inflect, payload, variant))
-            self._count += 1
-            added += 1
-        return added
-
-    def __len__(self) -> int:
-        return self._count
+                    node = node.setdefault("l", {}).setdefault(table.get(key, key), {})
+                else:
+                    node = node.setdefault("e", {}).setdefault(key, {})
+            ends = node.setdefault("n", [])
+            if index not in ends:
+                ends.append(index)
 
     def find(self, tokens: list[Token]) -> Iterator[tuple[Entry, int, int]]:
         """(entry, first token, last token exclusive) for every match, left to right."""
+        if self._pending:
+            self.freeze()
         root = self._root
+        entries = self._entries
         n = len(tokens)
         for i in range(n):
             frontier = [root]
@@ -219,25 +235,39 @@ class PhraseMatcher:
             while frontier and j < n:
                 tok = tokens[j]
                 text, lemma = tok.text, tok.lemma
-                following: list[_Node] = []
+                following: list[dict[str, Any]] = []
                 for node in frontier:
-                    if node.exact:
-                        child = node.exact.get(text)
+                    exact = node.get("e")
+                    if exact:
+                        child = exact.get(text)
                         if child is not None:
                             following.append(child)
-                    if node.lemma:
-                        child = node.lemma.get(lemma)
+                    by_lemma = node.get("l")
+                    if by_lemma:
+                        child = by_lemma.get(lemma)
+                        if child is None and lemma != text:
+                            child = by_lemma.get(text)  # the draft word is the lemma itself
                         if child is not None:
                             following.append(child)
-                        elif lemma != text:
-                            child = node.lemma.get(text)  # the draft word is the lemma itself
-                            if child is not None:
-                                following.append(child)
-                    if node.wild is not None and tok.is_word:
-                        following.append(node.wild)
+                    wild = node.get("w")
+                    if wild is not None and tok.is_word:
+                        following.append(wild)
                 j += 1
                 for node in following:
-                    if node.ends:
-                        for entry in node.ends:
-                            yield entry, i, j
+                    ends = node.get("n")
+                    if ends:
+                        for index in ends:
+                            yield entries[index], i, j
                 frontier = following
+
+
+def _trie_file(lang: str, pending: list[tuple[str, bool]]) -> Path | None:
+    import hashlib
+
+    base = _cache_file(lang)
+    if base is None:
+        return None
+    digest = hashlib.sha256(base.name.encode())
+    for phrase, inflect in pending:
+        digest.update(f"{int(inflect)}{phrase}\x1e".encode())
+    return base.with_name(f"trie-{lang}-{digest.hexdigest()[:24]}.json")
