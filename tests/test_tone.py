@@ -155,3 +155,14 @@ def test_bad_training_data_is_one_line_exit_2(tmp_path, content, suffix, message
     assert message in result.stderr
     assert b"Traceback" not in result.stderr
     assert not (tmp_path / "m").exists()
+
+
+def test_tone_findings_name_the_words_that_moved_the_score():
+    import voicecheck
+
+    text = "As I already explained twice, the policy is clearly stated on our website."
+    report = voicecheck.check(text, lang="en")
+    tone = [f for f in report.findings if f.code in ("VC203", "VC206")]
+    assert tone, [f.code for f in report.findings]
+    assert "the reply as a whole" not in tone[0].message
+    assert tone[0].text.lower() in tone[0].message.lower()

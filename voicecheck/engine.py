@@ -13,7 +13,7 @@ from typing import Any
 from voicecheck.checks import address, metric, pattern, phrase, pii, placeholder, style, \
     substitution, terms, tone
 from voicecheck.checks.base import Context, Rule
-from voicecheck.checks.matcher import PhraseError, PhraseMatcher, save_phrase_cache
+from voicecheck.checks.matcher import PhraseMatcher, save_phrase_cache
 from voicecheck.checks.registry import known_names, pack_rules
 from voicecheck.guide import Guide, load_guide
 from voicecheck.guide.schema import CHANNELS, did_you_mean
@@ -51,7 +51,7 @@ class RuleSet:
         self.matcher = PhraseMatcher(lang)
         self.exceptions = PhraseMatcher(lang)
         self.compiled: list[_Compiled] = []
-        self._active_cache: dict[tuple[int, str | None], list[_Compiled]] = {}
+        self._active_cache: dict[str | None, list[_Compiled]] = {}
         for rule in pack_rules(lang):
             setting = guide.rules.get(rule.code) or guide.rules.get(rule.slug) or {}
             # a pack phrase rule the guide turns off still feeds the tone model's features
@@ -59,11 +59,8 @@ class RuleSet:
             if setting.get("off") and rule.kind not in _MATCHER_KINDS:
                 continue
             severity = setting.get("severity") or rule.severity
-            try:
-                compiled = self._compile(rule, guide)
-            except PhraseError as error:
-                raise VoicecheckError(str(error), path=rule.source, line=rule.line,
-                                      code="E103") from None
+            # phrase errors surface in freeze() below, naming the rule's file and line
+            compiled = self._compile(rule, guide)
             if not setting.get("off"):
                 self.compiled.extend(_Compiled(obj, rule, severity) for obj in compiled)
         self.matcher.freeze()
@@ -80,7 +77,7 @@ class RuleSet:
 
     def _active(self, ctx: Context) -> list[_Compiled]:
         """The rules that the guide and channel switch on (cached per channel)."""
-        key = (id(ctx.guide), ctx.channel)
+        key = ctx.channel  # a RuleSet belongs to one guide
         active = self._active_cache.get(key)
         if active is None:
             active = [c for c in self.compiled if c.rule.applies(ctx.guide, ctx.channel)]
@@ -234,10 +231,10 @@ class Checker:
         from voicecheck.tone.model import ToneResult
 
         features = _tone_features(draft, signals)
-        heads: dict[str, Any] = {}
+        result = ToneResult()
         for model in models:
-            heads.update(model.predict(features).heads)
-        return ToneResult(heads)
+            result.update(model.predict(features))
+        return result
 
     def _validate_rule_settings(self) -> None:
         if not self.guide.rules:

@@ -47,6 +47,11 @@ class ToneResult:
         result = self.heads.get(head)
         return None if result is None else result.score
 
+    def update(self, other: ToneResult) -> None:
+        """Take `other`'s heads (and their explanations), replacing same-named ones."""
+        self.heads.update(other.heads)
+        self._explainers.update(other._explainers)
+
     def explain(self, head: str, upward: bool, k: int = 3) -> list[tuple[str, float]]:
         """The readable features that pushed `head` up (or down) most, strongest first."""
         explainer = self._explainers.get(head)
