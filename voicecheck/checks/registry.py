@@ -59,7 +59,8 @@ def _any_mapping(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
 
 def _param(kind: str) -> s.Check:
     return {"list": s.list_of(s.text), "bool": s.boolean, "str": s.text,
-            "map": _swap_map, "num": s.number(0, 1)}[kind]
+            "map": _swap_map, "num": s.number(0, 1),
+            "limits": s.keyed(s.choice(s.FORMALITY + ("any",)), s.number(0, 1))}[kind]
 
 
 def _swap_map(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
@@ -68,8 +69,6 @@ def _swap_map(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
     for key, target in value.items():
         if isinstance(target, list):
             s.list_of(s.text)(doc, path + (key,), target)
-        elif isinstance(target, (int, float)) and not isinstance(target, bool):
-            continue  # thresholds of `tone` rules
         else:
             s.text(doc, path + (key,), target)
     return value

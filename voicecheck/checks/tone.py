@@ -19,7 +19,7 @@ from voicecheck.checks.base import Context, Rule, fill, make_finding
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
-PARAMS = {"head": "str", "below": "map", "above": "map", "until": "num",
+PARAMS = {"head": "str", "below": "limits", "above": "limits", "until": "num",
           "needs_customer": "bool"}
 HEADS = ("formality", "politeness", "empathy", "hostility")
 
