@@ -30,9 +30,8 @@ MAX_EXPANSIONS = 2048
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    keys: tuple[str, ...]
-    lemmas: tuple[str, ...]
-    inflect: bool
+    """One registered phrase (all its variants) and what to report when it matches."""
+
     payload: Any
     phrase: str
 
@@ -166,7 +165,7 @@ class PhraseMatcher:
         """Register `phrase` (with its alternatives); the trie is built by `freeze()`."""
         if inflect is None:
             inflect = self.inflects
-        self._entries.append(Entry((), (), inflect, payload, phrase))
+        self._entries.append(Entry(payload, phrase))
         self._pending.append((phrase, inflect))
 
     def __len__(self) -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,6 +210,3 @@ def save_model(directory: str | Path, manifest: dict[str, Any], vocab: list[str]
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2,
                                                      sort_keys=True) + "\n", encoding="utf-8")
 
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
