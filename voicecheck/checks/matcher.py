@@ -94,7 +94,9 @@ _DIRTY: set[str] = set()
 _SOURCES = ("text/normalize.py", "text/pipeline.py", "text/lemma.py", "checks/matcher.py")
 
 
+@lru_cache(maxsize=8)
 def _cache_file(lang: str) -> Any:
+    """The phrase-token cache file of `lang` (computed once: it hashes source files)."""
     import hashlib
 
     import spacy
