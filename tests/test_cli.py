@@ -34,7 +34,7 @@ def test_check_json_contract():
                           "text", "suggestions"}
         assert text[f["start"]:f["end"]] == f["text"]
         for s in f["suggestions"]:
-            assert set(s) == {"text", "start", "end"}
+            assert set(s) == {"text", "start", "end", "safe"}
     assert [f["code"] for f in report["findings"]] == ["VC110", "VC112", "VC113"]
 
 

@@ -39,14 +39,20 @@ class VoicecheckError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A replacement for original[start:end]."""
+    """A replacement for original[start:end] (an insertion when start == end).
+
+    `safe` follows ruff's convention: a safe fix keeps the meaning (a word swap such as
+    "utilize" -> "use") and `check --fix` applies it; an unsafe one adds content or may change
+    the meaning and needs `--unsafe-fixes`.
+    """
 
     text: str
     start: int
     end: int
+    safe: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end}
+        return {"text": self.text, "start": self.start, "end": self.end, "safe": self.safe}
 
 
 @dataclass(frozen=True, slots=True)
