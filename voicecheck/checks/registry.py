@@ -83,7 +83,11 @@ _COMMON_FIELDS = {
                        "channels": s.list_of(s.text, allow_single=True)}),
     "examples": s.mapping({"bad": s.list_of(_example), "good": s.list_of(_example)},
                           required=("bad", "good")),
+    # rewrites (voicecheck/rewrite): the suggestion template rules/<lang>/templates/NAME.j2,
+    # and whether the rule's suggestions are safe for `check --fix` (docs/rewrites.md)
+    "template": s.text, "fix": s.choice(("safe", "unsafe")),
 }
+_REWRITE_FIELDS = ("template", "fix")
 _REQUIRED = ("code", "slug", "kind", "severity", "message", "why", "examples")
 
 
@@ -95,7 +99,7 @@ def _rule(doc: Located, path: s.Path_, value: Any, lang: str) -> Rule:
     fields = dict(_COMMON_FIELDS)
     fields.update({name: _param(t) for name, t in params_spec.items()})
     data = s.mapping(fields, required=_REQUIRED)(doc, path, value)
-    params = {k: v for k, v in data.items() if k in params_spec}
+    params = {k: v for k, v in data.items() if k in params_spec or k in _REWRITE_FIELDS}
     _check_params(doc, path, kind, params)
     examples = data["examples"]
     if not examples["bad"] or not examples["good"]:
