@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from voicecheck.checks import address, metric, pattern, phrase, pii, placeholder, style, \
     substitution, terms, tone
@@ -276,8 +276,10 @@ class Checker:
         return language, _tone_features(draft, ruleset.signals(ruleset.match(draft)))
 
     def check(self, text: str, lang: str | None = None, channel: str | None = None,
-              customer: str | None = None, path: str | None = None) -> Report:
-        """Check one reply and return its Report."""
+              customer: str | None = None, path: str | None = None,
+              ignore: Collection[str] = ()) -> Report:
+        """Check one reply and return its Report. `ignore`: rule codes or slugs whose findings
+        are dropped before scoring (as if the guide turned them off for this reply)."""
         if not isinstance(text, str):
             raise VoicecheckError("text must be a string", code="E200")
         if len(text) > MAX_CHARS:
@@ -294,6 +296,8 @@ class Checker:
         found = ruleset.match(draft)
         ctx.tone = self._tone_result(draft, ruleset.signals(found))
         findings = ruleset.run(draft, ctx, found)
+        if ignore:
+            findings = [f for f in findings if f.code not in ignore and f.rule not in ignore]
         score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
         scores = _scores(findings, ctx.tone)
         verdict = verdict_for(findings, score, self.guide)
