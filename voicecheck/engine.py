@@ -285,6 +285,12 @@ class Checker:
         if len(text) > MAX_CHARS:
             raise VoicecheckError(f"input is longer than {MAX_CHARS:,} characters", path=path,
                                   code="E201")
+        try:  # lone surrogates (from JSON "\ud800" or Python) are not text; spaCy cannot hash them
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise VoicecheckError(f"not valid Unicode: unpaired surrogate at character "
+                                  f"{exc.start}", path=path,
+                                  line=text.count("\n", 0, exc.start) + 1, code="E202") from None
         if channel and channel not in self.guide.channels and channel not in CHANNELS:
             known = sorted(set(self.guide.channels) | set(CHANNELS))
             raise VoicecheckError(f"unknown channel '{channel}'{did_you_mean(channel, known)}; "

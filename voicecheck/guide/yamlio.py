@@ -77,7 +77,8 @@ class _Builder:
             try:
                 return self.constructor.construct_object(node, deep=True)
             except yaml.YAMLError as exc:
-                raise VoicecheckError(f"invalid value: {exc}", path=self.source, line=line,
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                raise VoicecheckError(f"invalid value: {problem}", path=self.source, line=line,
                                       code="E100") from None
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
@@ -124,8 +125,13 @@ def parse_yaml(text: str, source: str) -> Located:
         problem = exc.problem or exc.context or "syntax error"
         raise VoicecheckError(f"invalid YAML: {problem}", path=source, line=line,
                               code="E100") from None
+    except yaml.reader.ReaderError as exc:  # a control character; its str() is two lines
+        line = text.count("\n", 0, exc.position) + 1
+        raise VoicecheckError(f"invalid YAML: character U+{exc.character:04X} is not allowed",
+                              path=source, line=line, code="E100") from None
     except yaml.YAMLError as exc:
-        raise VoicecheckError(f"invalid YAML: {exc}", path=source, code="E100") from None
+        raise VoicecheckError(f"invalid YAML: {str(exc).splitlines()[0]}", path=source,
+                              code="E100") from None
     except RecursionError:
         raise VoicecheckError("invalid YAML: nested too deeply", path=source,
                               code="E106") from None
