@@ -1,9 +1,13 @@
 """Kind `placeholder`: template slots left unfilled in a reply about to be sent.
 
     kind: placeholder
-    patterns: ["\\{\\{[^{}]{1,80}\\}\\}", "\\[[A-Z][A-Z0-9 _-]{1,40}\\]"]
+    patterns: ["\\[[A-Z][A-Z0-9 _-]{1,40}\\]"]        # markers a person must fill: always wrong
+    slot_patterns: ["\\{\\{[^{}]{1,80}\\}\\}"]         # helpdesk/template slots
 
-In a canned-response library (`voicecheck lint`) slots are expected, so the check is off there.
+A draft about to be sent must have neither. In a canned-response library (`voicecheck lint`)
+helpdesk slots such as `{{ticket.requester.first_name}}` or `%customer.firstName%` are what
+the helpdesk fills in, so they are valid there; markers left for a person ("[NAME]", "XXX",
+"TODO") are still reported, since an agent in a hurry sends them as they are.
 """
 
 from __future__ import annotations
@@ -16,19 +20,24 @@ from voicecheck.checks.pattern import PatternRule
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
-PARAMS = {"patterns": "list", "case_sensitive": "bool"}
+PARAMS = {"patterns": "list", "slot_patterns": "list", "case_sensitive": "bool"}
 
 
-class PlaceholderRule(PatternRule):
+class PlaceholderRule:
+    uses_matcher = False
+
     def __init__(self, rule: Rule) -> None:
         params = dict(rule.params)
         params.setdefault("case_sensitive", True)
-        super().__init__(replace(rule, params=params))
+        markers = list(params.get("patterns", ()))
+        slots = list(params.pop("slot_patterns", ()))
+        self.markers = PatternRule(replace(rule, params={**params, "patterns": markers}))
+        self.everything = PatternRule(replace(rule, params={**params,
+                                                           "patterns": markers + slots}))
 
     def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
-        if ctx.placeholders_ok:
-            return []
-        return super().run(draft, ctx, severity)
+        chosen = self.markers if ctx.placeholders_ok else self.everything
+        return chosen.run(draft, ctx, severity)
 
 
 def compile_rule(rule: Rule, lang: str) -> Any:

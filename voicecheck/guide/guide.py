@@ -14,7 +14,7 @@ from voicecheck.paths import data_dir
 GUIDE_NAMES = (".voicecheck.yaml", ".voicecheck.yml", "voicecheck.yaml")
 PRESETS = ("default", "formal", "friendly")
 _LIST_KEYS = ("banned", "preferred", "jargon", "ignore")
-_MAP_KEYS = ("voice", "readability", "channels", "style", "rules", "thresholds")
+_MAP_KEYS = ("voice", "readability", "channels", "style", "rules", "thresholds", "rewrite", "lint")
 
 
 def _PRESET_DIR() -> Path:
@@ -62,6 +62,9 @@ class Guide:
     thresholds: dict[str, float] = field(default_factory=dict)
     templates: str | None = None
     model: str | None = None
+    # `rewrite:` {templates, sign_off: {lang: text}, agent_name} (docs/rewrites.md)
+    rewrite: dict[str, Any] = field(default_factory=dict)
+    lint: dict[str, Any] = field(default_factory=dict)  # `voicecheck lint` settings
 
     def address_for(self, lang: str) -> str:
         return self.address.get(lang, "any")
@@ -184,6 +187,8 @@ def _build(data: dict[str, Any], source: str | None) -> Guide:
         thresholds=dict(data.get("thresholds", {})),
         templates=data.get("templates"),
         model=data.get("model"),
+        rewrite=dict(data.get("rewrite", {})),
+        lint=dict(data.get("lint", {})),
     )
 
 

@@ -144,6 +144,13 @@ def rule_setting(doc: Located, path: Path_, value: Any) -> dict[str, Any]:
 LANGUAGE = choice(LANGS)
 LANGUAGES = list_of(LANGUAGE, allow_single=True)
 
+
+def text_or_per_language(doc: Located, path: Path_, value: Any) -> dict[str, str]:
+    """One text for every language, or a mapping of language to text (`rewrite.sign_off`)."""
+    if isinstance(value, str):
+        return {lang: value for lang in LANGS}
+    return keyed(LANGUAGE, text)(doc, path, value)
+
 BANNED = mapping({
     "phrase": text, "pattern": regex, "reason": text, "replacement": text,
     "severity": choice(SEVERITIES), "languages": LANGUAGES,
@@ -205,6 +212,15 @@ GUIDE = mapping({
     "thresholds": mapping({"warn_below": number(0, 100), "fail_below": number(0, 100)}),
     "templates": text,
     "model": text,
+    "rewrite": mapping({"templates": text, "sign_off": text_or_per_language,
+                        "agent_name": text}),
+    "lint": mapping({
+        "exclude": list_of(text, allow_single=True),
+        "per_path_ignores": keyed(text, list_of(text, allow_single=True)),
+        "fields": mapping({"id": text, "title": text, "body": text, "lang": text,
+                           "channel": text}),
+        "channel": channel_name,
+    }),
 })
 
 

@@ -66,6 +66,24 @@ _SPACED_LETTERS = re.compile(
 _SPACED_SEPARATOR = re.compile(r"[ .\-_*·]")
 # Markup left in a reply (HTML from helpdesk exports: "<br />", "<p>") separates words.
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?>")
+# Template slots of helpdesk tools and template languages, matched on folded (lower-case) text:
+# Zendesk/Freshdesk/Front/Intercom `{{ticket.requester.first_name}}`, Help Scout
+# `{%customer.firstName%}` and `%customer.firstName%`, `${name}`, `{first_name}`. Each becomes
+# one opaque word (SLOT) that no rule phrase contains, so "Hi {{first_name}}," reads as
+# "Hi <name>," to every other rule; Liquid control tags (`{% if … %}`) become a space.
+SLOT = "\ue000"
+_SLOT_RE = re.compile(
+    r"\{\{\{?[^{}\n]{1,160}\}\}\}?"
+    r"|\{%-?[^%\n]{1,160}?-?%\}"
+    r"|%[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)+(?:,[^%\n]{0,60})?%"
+    r"|\$\{[^{}\n]{1,80}\}"
+    r"|\{[a-z_][a-z0-9_.]{0,40}\}"
+)
+_LIQUID_CONTROL = re.compile(
+    r"\{%-?\s*(?:if|elsif|else|endif|unless|endunless|for|endfor|case|when|endcase|capture|"
+    r"endcapture|assign|comment|endcomment|raw|endraw|break|continue|cycle|increment|"
+    r"decrement|tablerow|endtablerow)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,11 +229,14 @@ def clean(text: str) -> MappedText:
     return _apply(MappedText(text, None, None, len(text)), _CLEAN_TABLE)
 
 
-def fold(cleaned: MappedText) -> MappedText:
-    """Level 2: lower case, no diacritics, masking and letter-spacing undone.
+def fold(cleaned: MappedText, slots: bool = True) -> MappedText:
+    """Level 2: lower case, no diacritics, masking and letter-spacing undone; with `slots`,
+    each template slot becomes the one opaque word SLOT (mapped to the whole slot).
 
     >>> fold(clean("R e f u n d, café")).text
     'refund, cafe'
+    >>> fold(clean("Hi {{ticket.requester.first_name}}!")).text == "hi " + SLOT + "!"
+    True
     """
     text = cleaned.text
     if text.isascii():
@@ -234,11 +255,28 @@ def fold(cleaned: MappedText) -> MappedText:
     for match in _SPACED_LETTERS.finditer(low):
         base = match.start()
         drop.update(base + m.start() for m in _SPACED_SEPARATOR.finditer(match.group()))
-    if spaces:
+    found: list[tuple[int, int]] = []
+    if slots and ("{" in low or "%" in low):
+        for match in _SLOT_RE.finditer(low):
+            found.append((match.start(), match.end()))
+            drop.difference_update(range(match.start(), match.end()))
+            drop.update(range(match.start() + 1, match.end()))
+    if spaces or found:
         chars = list(folded.text)
         for i in spaces:
             chars[i] = " "
-        folded = MappedText("".join(chars), folded.starts, folded.ends, folded.original_length)
+        ends = folded.ends
+        if found:
+            starts = list(folded.starts) if folded.starts is not None else list(range(len(low)))
+            ends = list(folded.ends) if folded.ends is not None else list(range(1, len(low) + 1))
+            for first, last in found:
+                control = _LIQUID_CONTROL.match(low, first)
+                chars[first] = " " if control else SLOT
+                ends[first] = ends[last - 1]  # the slot word stands for the whole slot
+            folded = MappedText("".join(chars), starts, ends, folded.original_length)
+        else:
+            folded = MappedText("".join(chars), folded.starts, folded.ends,
+                                folded.original_length)
     return _drop(folded, drop)
 
 
@@ -248,4 +286,4 @@ def fold_phrase(phrase: str) -> str:
     >>> fold_phrase("Café")
     'cafe'
     """
-    return fold(clean(phrase)).text
+    return fold(clean(phrase), slots=False).text
