@@ -1,0 +1,72 @@
+"""GitHub Actions workflow commands: one annotation per finding, shown on the pull request.
+
+`::error file=lib/macros.json,line=3,col=5,endColumn=39,title=VC110 robotic-apology::message`.
+Escaping follows @actions/core (toolkit `command.ts`): in the message `%`, CR and LF become
+`%25`, `%0D`, `%0A`; in property values `:` and `,` also become `%3A`, `%2C`. A reply can
+therefore never start a workflow command of its own. GitHub reads `col`/`endColumn` only when
+the annotation starts and ends on the same line, so a multi-line finding gives lines only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voicecheck.io.lintrun import LintRun, end_position, reply_name
+
+LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message.
+
+    >>> escape_data("50% off\\nnow")
+    '50%25 off%0Anow'
+    """
+    text = _SURROGATE.sub("\ufffd", text)
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a command's property value.
+
+    >>> escape_property("a:b,c%")
+    'a%3Ab%2Cc%25'
+    """
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, **props: object) -> str:
+    """One workflow command line; properties with a None value are left out."""
+    given = ",".join(f"{key}={escape_property(str(value))}" for key, value in props.items()
+                     if value is not None)
+    return f"::{level} {given}::{escape_data(message)}" if given else \
+        f"::{level}::{escape_data(message)}"
+
+
+def render(run: LintRun, *, fail_on: str = "error") -> str:
+    """The run as workflow commands, then a one-line summary for the log."""
+    lines = []
+    for index, report in enumerate(run.reports):
+        for finding in report.findings:
+            end_line, end_column = end_position(finding)
+            same_line = end_line == finding.line
+            message = f"{finding.message} (reply {reply_name(report, index)})"
+            if finding.suggestions:
+                message += f"\nSuggestion: {finding.suggestions[0].text or '(remove the words)'}"
+            lines.append(command(
+                LEVEL[finding.severity], message, file=report.path or "-", line=finding.line,
+                endLine=end_line, col=finding.column if same_line else None,
+                endColumn=end_column if same_line else None,
+                title=f"{finding.code} {finding.rule}"))
+    for error in run.errors:
+        lines.append(command("error", getattr(error, "message", str(error)),
+                             file=getattr(error, "path", None), line=getattr(error, "line", None),
+                             title=getattr(error, "code", None) or "voicecheck"))
+    findings = sum(len(r.findings) for r in run.reports)
+    summary = (f"voicecheck: {findings} finding{'s' if findings != 1 else ''} in "
+               f"{len(run.reports)} replies from {run.files} file{'s' if run.files != 1 else ''}")
+    if run.errors:
+        summary += f"; {len(run.errors)} file{'s' if len(run.errors) != 1 else ''} not read"
+    lines.append(summary + f" ({run.elapsed:.1f} s)")
+    return "\n".join(lines) + "\n"

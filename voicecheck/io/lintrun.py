@@ -1,0 +1,168 @@
+"""The result of `voicecheck lint` over a library, and the door to its machine formats.
+
+`LintRun` is what the lint command hands to a writer; `render(fmt, run)` turns it into SARIF,
+JUnit XML, GitHub workflow annotations, a self-contained HTML page or ruff-style statistics.
+Every writer reads rule metadata through `rule_catalog()`, which adds the lint-only rules
+(`LINT_RULES`) to the rule packs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Iterator
+
+from voicecheck.model import SEVERITY_RANK, Finding, Report, VoicecheckError
+
+FORMATS = ("sarif", "junit", "github", "html", "statistics")
+FAIL_ON = ("error", "warning", "info", "never")
+
+LINT_RULES: dict[str, tuple[str, str]] = {
+    "VC901": ("unused-suppression",
+              "A suppression comment that silences nothing is left over from an old finding; it "
+              "hides the next real problem at that place. Remove it (like ruff's RUF100)."),
+    "VC902": ("unknown-suppression-code",
+              "A suppression comment names a code or slug that no rule has, so it suppresses "
+              "nothing: usually a typo. Use a code from `voicecheck rules`."),
+}
+
+
+@dataclass
+class LintRun:
+    """Everything one `voicecheck lint` run found.
+
+    Each report's `path` is the library file (relative to `root`, "/" separators) and its
+    `extra` holds `reply_id` and `title`; finding `line`/`column` are positions in that file.
+    """
+
+    reports: list[Report]
+    errors: list[VoicecheckError]
+    files: int
+    elapsed: float
+    root: str = "."
+    cached_files: int = 0  # files whose results came from the content-hash cache
+    baselined: int = 0     # findings left out because the baseline knows them
+
+    def findings(self) -> Iterator[tuple[Report, Finding]]:
+        for report in self.reports:
+            for finding in report.findings:
+                yield report, finding
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a writer needs to know about one rule code, merged over the language packs."""
+
+    code: str
+    slug: str
+    severity: str
+    dimension: str
+    why: str
+    languages: tuple[str, ...]  # "en", "id", ... or ("*",) for rules of every language
+    messages: tuple[tuple[str, str], ...] = ()  # (language, message template)
+    bad: tuple[tuple[str, str], ...] = ()  # (language, example text)
+    good: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The slug as words: 'robotic-apology' -> 'Robotic apology'."""
+        return self.slug.replace("-", " ").capitalize()
+
+
+@cache
+def rule_catalog() -> dict[str, RuleInfo]:
+    """Rule metadata by code: every pack rule (merged across languages), and LINT_RULES for
+    lint-only codes no pack describes.
+
+    >>> rule_catalog()["VC110"].slug, rule_catalog()["VC901"].slug
+    ('robotic-apology', 'unused-suppression')
+    """
+    from voicecheck.checks.registry import all_rules
+
+    grouped: dict[str, list] = {}
+    for rule in all_rules():
+        grouped.setdefault(rule.code, []).append(rule)
+    out: dict[str, RuleInfo] = {}
+    for code, rules in sorted(grouped.items()):
+        # English (or the common pack) first: its `why` becomes the rule's description.
+        rules.sort(key=lambda r: (r.lang not in ("*", "en"), r.lang))
+        first = rules[0]
+        out[code] = RuleInfo(
+            code=code, slug=first.slug, severity=first.severity, dimension=first.dimension,
+            why=" ".join(first.why.split()), languages=tuple(r.lang for r in rules),
+            messages=tuple((r.lang, r.message) for r in rules),
+            bad=tuple((r.lang, e.text) for r in rules for e in r.examples_bad),
+            good=tuple((r.lang, e.text) for r in rules for e in r.examples_good))
+    for code, (slug, why) in LINT_RULES.items():
+        out.setdefault(code, RuleInfo(code=code, slug=slug, severity="warning",
+                                      dimension="structure", why=why, languages=("*",)))
+    return out
+
+
+def rule_info(finding: Finding) -> RuleInfo:
+    """Metadata for a finding's rule; a finding from an unknown code still gets a record."""
+    known = rule_catalog().get(finding.code)
+    if known is not None:
+        return known
+    return RuleInfo(code=finding.code, slug=finding.rule, severity=finding.severity,
+                    dimension=finding.dimension, why=finding.message, languages=("*",))
+
+
+def reply_id(report: Report, index: int) -> str:
+    """The reply's id, or its position in the run when the reader gave none."""
+    value = report.extra.get("reply_id")
+    return str(value) if value not in (None, "") else f"#{index + 1}"
+
+
+def reply_name(report: Report, index: int) -> str:
+    """Id and title for people: 'm1 "Refund"'."""
+    title = report.extra.get("title")
+    rid = reply_id(report, index)
+    return f'{rid} "{title}"' if title and str(title) != rid else rid
+
+
+def fails(finding: Finding, fail_on: str) -> bool:
+    """Whether a finding is at or above --fail-on."""
+    if fail_on not in FAIL_ON:
+        raise VoicecheckError(f"unknown --fail-on '{fail_on}' (use {', '.join(FAIL_ON)})",
+                              code="E240")
+    return fail_on != "never" and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
+
+
+def exit_code(run: LintRun, fail_on: str = "error") -> int:
+    """0 clean, 1 findings at or above `fail_on`, 2 some file could not be read."""
+    if run.errors:
+        return 2
+    return 1 if any(fails(f, fail_on) for _, f in run.findings()) else 0
+
+
+def end_position(finding: Finding) -> tuple[int, int]:
+    """1-based line and exclusive column where the finding's text ends in the file.
+
+    >>> from voicecheck.model import Finding
+    >>> end_position(Finding("VC1", "x", "info", "m", 0, 5, 3, 4, "ab\\r\\ncde"))
+    (4, 4)
+    """
+    text = finding.text.replace("\r\n", "\n").replace("\r", "\n")
+    breaks = text.count("\n")
+    if not breaks:
+        return finding.line, finding.column + len(text)
+    return finding.line + breaks, len(text) - text.rfind("\n")
+
+
+def render(fmt: str, run: LintRun, *, fail_on: str = "error") -> str:
+    """The run in one machine format: sarif, junit, github, html or statistics.
+
+    >>> render("statistics", LintRun(reports=[], errors=[], files=0, elapsed=0.0))
+    'No findings.\\n'
+    """
+    if fmt not in FORMATS:
+        raise VoicecheckError(f"unknown output format '{fmt}' (use {', '.join(FORMATS)})",
+                              code="E240")
+    if fail_on not in FAIL_ON:
+        raise VoicecheckError(f"unknown --fail-on '{fail_on}' (use {', '.join(FAIL_ON)})",
+                              code="E240")
+    from importlib import import_module
+
+    module = import_module({"html": "voicecheck.io.html_report"}.get(fmt, f"voicecheck.io.{fmt}"))
+    return module.render(run, fail_on=fail_on)
