@@ -7,6 +7,7 @@ reports is turned back into a span of the original text with `Draft.original_spa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 from voicecheck.text.lemma import lemma_table
@@ -47,26 +48,47 @@ class Draft:
 
 
 def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, int]]]:
-    """Tokens (with lemmas) and sentence token ranges of an already folded text."""
+    """Tokens (with lemmas) and sentence token ranges of an already folded text.
+
+    spaCy's tokenizer gives the tokens as one array (no Token objects: they cost more than
+    the tokenizing); sentences are split the way spaCy's `sentencizer` does it — a sentence
+    ends after a run of sentence-final punctuation — on that array.
+    """
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
+
     nlp = get_nlp(lang)
     lemmas = lemma_table(lang)
-    doc = nlp(folded_text)
-    tokens = []
-    for tok in doc:
-        if tok.is_space:
+    doc = nlp.tokenizer(folded_text)
+    tokens: list[Token] = []
+    sentences: list[tuple[int, int]] = []
+    if not len(doc):
+        return tokens, sentences
+    final = _sentence_final()
+    first = 0
+    seen_final = False
+    for idx, length, punct, space in doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE]).tolist():
+        text = folded_text[idx:idx + length]
+        is_final = text in final
+        if seen_final and not punct and not is_final:
+            if len(tokens) > first:
+                sentences.append((first, len(tokens)))
+            first = len(tokens)
+            seen_final = False
+        elif is_final:
+            seen_final = True
+        if space:
             continue
-        text = tok.text
-        tokens.append(Token(text, lemmas.get(text, text), tok.idx, tok.idx + len(text),
-                            not tok.is_punct))
-    sentences = []
-    position = 0
-    for sent in doc.sents:
-        first = position
-        while position < len(tokens) and tokens[position].start < sent.end_char:
-            position += 1
-        if position > first:
-            sentences.append((first, position))
+        tokens.append(Token(text, lemmas.get(text, text), idx, idx + length, not punct))
+    if len(tokens) > first:
+        sentences.append((first, len(tokens)))
     return tokens, sentences
+
+
+@cache
+def _sentence_final() -> frozenset[str]:
+    from spacy.pipeline import Sentencizer
+
+    return frozenset(Sentencizer.default_punct_chars)
 
 
 def make_draft(text: str, lang: str) -> Draft:
