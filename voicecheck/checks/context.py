@@ -1,0 +1,300 @@
+"""The customer's side of a conversation: what the reply answers.
+
+From the customer's message this finds its language, the form of "you" it uses (kamu/Anda,
+awak/anda, تو/شما; English has none), its situations (complaint, question, praise, anger,
+urgency, and `effort` when the customer did work for us: attached, tried, gave an order
+number), the thing it is about as a short noun ("order", "pesanan") and the name it is signed
+with ("— Sarah", "Thanks, Budi"). The 4xx checks (structure.py) judge the reply against it.
+
+What a language knows lives in the `context:` section of rules/<lang>/structure.yaml:
+
+    context:
+      situations: {complaint: [...], question: [...], praise: [...], anger: [...],
+                   urgency: [...], effort: [...]}
+      issues: {order: [order, package, parcel], refund: [refund, "money back"]}
+      sign_offs: [thanks, regards, cheers]     # words a signature name follows
+      name_intros: ["my name is"]              # "my name is Sarah"
+      not_names: [team, guys]                  # words after a sign-off that are not names
+      generic: [help, please, service]         # words too common to show a reply is personal
+
+The address words are the language pack's own (the `address` rule with `mode: mixed`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Callable
+
+from voicecheck.checks.matcher import PhraseMatcher
+from voicecheck.checks.registry import LANGS, pack_rules, pack_sections
+from voicecheck.guide import schema as s
+from voicecheck.guide.yamlio import Located
+from voicecheck.model import VoicecheckError
+from voicecheck.text.draft import Draft, make_draft
+from voicecheck.text.normalize import fold_phrase
+
+SITUATIONS = ("complaint", "question", "praise", "anger", "urgency", "effort")
+CUSTOMER_MAX_CHARS = 20_000  # a customer message longer than this is cut (only its start counts)
+HOSTILE = 0.8  # tone model hostility on the customer's words above which they count as angry
+
+_QUESTION = re.compile(r"[?؟]")
+_SHOUT = re.compile(r"(?<![\w])[A-Z]{3,}(?![\w])")
+_BANGS = re.compile(r"[!！]{2,}|[?؟][!！]|[!！][?؟]")
+_LONG_NUMBER = re.compile(r"(?<![\d])[A-Z]{0,4}[-#]?\d{6,}(?![\d])")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_PERSIAN_ONLY = re.compile(r"[پچژگی]")
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN_NAME = r"[A-Z][a-z'\u2019-]+(?: [A-Z][a-z'\u2019-]+){0,2}"
+_ARABIC_NAME = r"[\u0600-\u06ff\u200c]{2,}(?: [\u0600-\u06ff\u200c]{2,})?"
+_DASH = "-\u2013\u2014~"
+
+_FULL_LANGID_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerContext:
+    """What the customer's message tells the reply checks.
+
+    `language` is None when the message is empty or in a language we do not support; `note`
+    then says which. `address` is formal, informal, mixed or none. `keywords` are the folded
+    lemmas of the message's content words (what a personal reply may echo).
+    """
+
+    text: str
+    language: str | None
+    address: str | None = None
+    situations: tuple[str, ...] = ()
+    name: str | None = None
+    issue: str | None = None
+    note: str | None = None
+    keywords: frozenset[str] = field(default=frozenset(), repr=False)
+
+    def has(self, *situations: str) -> bool:
+        return any(x in self.situations for x in situations)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `context.customer` object of the JSON report (docs/json.md)."""
+        out: dict[str, Any] = {"language": self.language, "address": self.address,
+                               "situations": list(self.situations), "name": self.name,
+                               "issue": self.issue}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageContext:
+    """A language's customer-side data, compiled: one phrase matcher for situations, issue
+    words and address forms, and the signature patterns."""
+
+    lang: str
+    matcher: PhraseMatcher
+    sign_off: re.Pattern[str] | None
+    name_intro: re.Pattern[str] | None
+    dash_name: re.Pattern[str]
+    not_names: frozenset[str]
+    stopwords: frozenset[str]
+    issue_words: dict[str, tuple[str, ...]]
+
+
+_SECTION = s.mapping({
+    "situations": s.mapping({name: s.list_of(s.text) for name in SITUATIONS}),
+    "issues": s.keyed(s.text, s.list_of(s.text)),
+    "sign_offs": s.list_of(s.text),
+    "name_intros": s.list_of(s.text),
+    "not_names": s.list_of(s.text),
+    "generic": s.list_of(s.text),
+})
+
+
+def _read_section(lang: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {"situations": {}, "issues": {}, "sign_offs": [],
+                              "name_intros": [], "not_names": [], "generic": []}
+    for doc, value in pack_sections(lang, "context"):
+        try:
+            data = _SECTION(doc, ("context",), value)
+        except VoicecheckError as error:
+            error.code = "E260"
+            raise
+        for key, item in data.items():
+            if isinstance(item, dict):
+                for name, words in item.items():
+                    merged[key].setdefault(name, []).extend(words)
+            else:
+                merged[key].extend(item)
+    return merged
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def language_context(lang: str) -> LanguageContext:
+    """The compiled customer-side data of `lang` (built once per process)."""
+    data = _read_section(lang)
+    matcher = PhraseMatcher(lang)
+    for situation, phrases in data["situations"].items():
+        for phrase in phrases:
+            matcher.add(phrase, ("situation", situation))
+    for noun, phrases in data["issues"].items():
+        for phrase in phrases:
+            matcher.add(phrase, ("issue", noun))
+    for rule in pack_rules(lang):
+        if rule.kind == "address" and rule.params.get("mode") == "mixed":
+            for register in ("formal", "informal"):
+                for phrase in rule.params.get(register, ()):
+                    matcher.add(phrase, ("address", register), False)
+            for phrase in rule.params.get("except", ()):
+                matcher.add(phrase, ("address", "except"), False)
+    matcher.freeze()
+    name = _ARABIC_NAME if lang == "fa" else _LATIN_NAME
+    sign_off = name_intro = None
+    if data["sign_offs"]:
+        sign_off = re.compile(rf"(?:^|[\s,.!])(?i:{_alternation(data['sign_offs'])})"
+                              rf"\s*[,،!.]?\s*\n?\s*[{_DASH}]?\s*({name})\s*[.!]?\s*$")
+    if data["name_intros"]:
+        name_intro = re.compile(rf"(?:^|\s)(?i:{_alternation(data['name_intros'])})\s+({name})"
+                                r"(?=[\s,.!،]|$)")
+    dash_name = re.compile(rf"(?:^|\n|[.!?؟]\s*)\s*[{_DASH}]\s*({name})\s*$")
+    from voicecheck.text.langid import _markers  # the pack's function words: not content
+
+    markers = _markers().get(lang, (frozenset(), frozenset()))[0] if lang != "fa" else frozenset()
+    generic = frozenset(t for w in data["generic"] for t in fold_phrase(w).split())
+    return LanguageContext(lang, matcher, sign_off, name_intro, dash_name,
+                           frozenset(w.lower() for w in data["not_names"]), markers | generic,
+                           {k: tuple(v) for k, v in data["issues"].items()})
+
+
+def analyze_customer(text: str | None, lang: str | None = None,
+                     hostility: Callable[[Draft], float | None] | None = None
+                     ) -> CustomerContext | None:
+    """The context of a customer's message, or None when no message was given.
+
+    `lang` forces the language; `hostility` (the tone model's hostility head, 0-1, on the
+    customer's words) adds anger when the words alone do not show it.
+
+    >>> ctx = analyze_customer("My order still hasn't arrived!! Thanks, Sarah")
+    >>> ctx.language, ctx.situations, ctx.name, ctx.issue
+    ('en', ('complaint', 'anger'), 'Sarah', 'order')
+    """
+    if text is None:
+        return None
+    text = text[:CUSTOMER_MAX_CHARS]
+    if not text.strip():
+        return CustomerContext(text, None, note="empty customer message")
+    language = lang if lang in LANGS else _identify(text)
+    if language is None:
+        return CustomerContext(text, None, note="unsupported customer language")
+    data = language_context(language)
+    draft = make_draft(text, language)
+    return _describe(text, draft, data, hostility)
+
+
+def _describe(text: str, draft: Draft, data: LanguageContext,
+              hostility: Callable[[Draft], float | None] | None) -> CustomerContext:
+    situations: set[str] = set()
+    issue: str | None = None
+    formal = informal = 0
+    excepted: list[tuple[int, int]] = []
+    address_hits: list[tuple[str, int, int]] = []
+    for entry, first, last in data.matcher.find(draft.tokens):
+        kind, value = entry.payload
+        if kind == "situation":
+            situations.add(value)
+        elif kind == "issue":
+            issue = issue or value
+        elif value == "except":
+            excepted.append((first, last))
+        else:
+            address_hits.append((value, first, last))
+    for register, first, last in address_hits:
+        if any(a <= first and last <= b for a, b in excepted):
+            continue
+        if register == "formal":
+            formal += 1
+        else:
+            informal += 1
+    if _QUESTION.search(text):
+        situations.add("question")
+    if _BANGS.search(text) or len(_SHOUT.findall(text)) >= 2:
+        situations.add("anger")
+    if _LONG_NUMBER.search(text):
+        situations.add("effort")
+    if "anger" not in situations and hostility is not None and len(draft.tokens) >= 3:
+        score = hostility(draft)
+        if score is not None and score >= HOSTILE:
+            situations.add("anger")
+    if "anger" in situations:
+        situations.add("complaint")  # anger is at something that went wrong
+    address = "none"
+    if data.lang != "en":
+        address = ("mixed" if formal and informal else "formal" if formal else
+                   "informal" if informal else "none")
+    keywords = frozenset(t.lemma for t in draft.tokens
+                         if t.is_word and len(t.text) >= 4 and t.text not in data.stopwords
+                         and not t.text.isdigit())
+    return CustomerContext(text, data.lang, address,
+                           tuple(x for x in SITUATIONS if x in situations),
+                           _signed_name(text, data), issue, None, keywords)
+
+
+def _signed_name(text: str, data: LanguageContext) -> str | None:
+    """The name a message is signed with: "— Sarah", "Thanks, Budi", "my name is Ali"."""
+    tail = text.strip()[-120:]
+    for pattern in (data.sign_off, data.dash_name):
+        if pattern is None:
+            continue
+        match = pattern.search(tail)
+        if match and _is_name(match.group(1), data):
+            return match.group(1)
+    if data.name_intro is not None:
+        match = data.name_intro.search(text)
+        if match and _is_name(match.group(1), data):
+            return match.group(1)
+    return None
+
+
+def _is_name(candidate: str, data: LanguageContext) -> bool:
+    words = candidate.lower().split()
+    return bool(words) and not any(w in data.not_names or w in data.stopwords for w in words)
+
+
+def _identify(text: str) -> str | None:
+    """The customer's language among en/id/ms/fa, or None for another language. Our own
+    identifier only knows our four, so a message that none of our marker words recognise is
+    checked against py3langid's full model (loaded on first need, about a second)."""
+    from voicecheck.text.langid import _marker_counts, _WORD, identify
+
+    letters = len(_LETTER.findall(text))
+    latin = len(_LATIN.findall(text))
+    arabic = len(_ARABIC.findall(text))
+    if letters and (latin + arabic) < letters / 2:
+        return None  # another script: Chinese, Thai, Cyrillic, Devanagari …
+    guess = identify(text)
+    words = _WORD.findall(text.lower())
+    if len(words) < 3:
+        return guess.lang  # too short for any model to say "not ours"
+    if guess.lang == "fa":
+        if _PERSIAN_ONLY.search(text):
+            return "fa"
+        full = _full_model(text)
+        return "fa" if full in ("fa", None) else None
+    counts = _marker_counts(words)
+    if max(known for known, _ in counts.values()) >= 2:
+        return guess.lang
+    full = _full_model(text)
+    return guess.lang if full in (None, "en", "id", "ms") else None
+
+
+def _full_model(text: str) -> str | None:
+    try:
+        import py3langid
+    except ImportError:  # pragma: no cover - py3langid is a dependency
+        return None
+    with _FULL_LANGID_LOCK:
+        return py3langid.classify(text[:2000])[0]
