@@ -1,0 +1,144 @@
+"""HTML bodies of helpdesk replies as the text a customer reads, with a map back to the source.
+
+Tags are dropped (block tags and `<br>` become line breaks), entities decoded, `<script>` and
+`<style>` dropped with their content, runs of white space read as one space, and HTML comments
+removed but kept aside, since `<!-- voicecheck: disable=… -->` suppresses findings. Every
+character of the text maps to the source character it came from (a decoded entity to its `&`,
+a line break put in for a tag to the tag's `<`, a space to the first character of the run).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from voicecheck.io.formats.offsets import Segments, TextBuilder
+
+_ATTRS = r"""(?:"[^"]*"|'[^']*'|[^'">])*"""
+_HTML_TOKEN = re.compile(
+    r"(?P<comment><!--(?P<inner>.*?)(?:-->|\Z))"
+    rf"|(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9:-]*){_ATTRS}>)"
+    r"|(?P<decl><![^>]*>)"
+    r"|(?P<entity>&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?))"
+    r"|(?P<space>[ \t\r\n\f]+)",
+    re.S)
+_COMMENT = re.compile(r"<!--(?P<inner>.*?)(?:-->|\Z)", re.S)
+_BLOCK = frozenset("""p div li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote pre hr section
+                      article header footer dl dt dd address figure figcaption""".split())
+_DROP = frozenset(("script", "style", "head", "title", "template"))
+
+
+@dataclass(slots=True)
+class Comment:
+    start: int   # source offset of "<!--"
+    end: int     # source offset after "-->"
+    inner: str   # the text between the markers
+
+
+@dataclass(slots=True)
+class MappedText:
+    text: str
+    map: Segments
+    comments: list[Comment] = field(default_factory=list)
+
+    def source(self, i: int) -> int:
+        return self.map.source(i)
+
+
+def html_to_text(src: str, a: int = 0, b: int | None = None) -> MappedText:
+    """The readable text of the HTML in src[a:b].
+
+    >>> r = html_to_text("<p>Hi&nbsp;Dana,</p><p>Sorry <b>about</b> this.</p><!-- voicecheck: disable -->")
+    >>> r.text, r.comments[0].inner
+    ('Hi\\xa0Dana,\\nSorry about this.', ' voicecheck: disable ')
+    """
+    b = len(src) if b is None else b
+    out = TextBuilder(src)
+    comments: list[Comment] = []
+    gap = _Gap()  # white space and line breaks are written only before the next text
+    i = a
+    for m in _HTML_TOKEN.finditer(src, a, b):
+        if m.start() > i:
+            gap.flush(out)
+            out.copy(i, m.start())
+        i = m.end()
+        if m.group("comment") is not None:
+            comments.append(Comment(m.start(), m.end(), m.group("inner")))
+        elif m.group("tag") is not None:
+            name = m.group("name").lower()
+            if name == "br":
+                gap.newline(m.start(), extra=True)
+            elif name in _BLOCK:
+                gap.newline(m.start())
+            elif name in _DROP and not m.group("close"):
+                close = re.compile(rf"</{name}\s*>", re.I).search(src, i, b)
+                i = close.end() if close else b
+            elif name in ("td", "th"):
+                gap.space(m.start())  # cells of a row read as words apart
+        elif m.group("entity") is not None:
+            decoded = html.unescape(m.group())
+            gap.flush(out)
+            if decoded == m.group():
+                out.copy(m.start(), m.end())
+            else:
+                out.put(decoded, m.start())
+        elif m.group("space") is not None:
+            gap.space(m.start())
+    if i < b:
+        gap.flush(out)
+        out.copy(i, b)
+    text, segments = out.build(b)
+    return MappedText(text, segments, comments)
+
+
+class _Gap:
+    """Pending separator between two runs of text: nothing, a space, or line breaks."""
+
+    __slots__ = ("at", "text")
+
+    def __init__(self) -> None:
+        self.at, self.text = -1, ""
+
+    def space(self, at: int) -> None:
+        if not self.text:
+            self.at, self.text = at, " "
+
+    def newline(self, at: int, extra: bool = False) -> None:
+        if self.text.startswith("\n"):
+            if extra:
+                self.text += "\n"
+        else:
+            self.at, self.text = at, "\n"
+
+    def flush(self, out: TextBuilder) -> None:
+        if self.text and out.n:
+            if out.ends_with("\n"):
+                self.text = self.text.lstrip(" ")
+            out.put(self.text, self.at)
+        self.at, self.text = -1, ""
+
+
+def strip_comments(src: str, a: int = 0, b: int | None = None) -> MappedText:
+    """src[a:b] without its HTML comments (plain text and Markdown keep everything else).
+
+    >>> r = strip_comments("Hi <!-- voicecheck: disable=VC110 -->there")
+    >>> r.text, r.source(3), r.comments[0].start
+    ('Hi there', 37, 3)
+    """
+    b = len(src) if b is None else b
+    if src.find("<!--", a, b) < 0:
+        out = TextBuilder(src)
+        out.copy(a, b)
+        text, segments = out.build(b)
+        return MappedText(text, segments)
+    out = TextBuilder(src)
+    comments: list[Comment] = []
+    i = a
+    for m in _COMMENT.finditer(src, a, b):
+        out.copy(i, m.start())
+        comments.append(Comment(m.start(), m.end(), m.group("inner")))
+        i = m.end()
+    out.copy(i, b)
+    text, segments = out.build(b)
+    return MappedText(text, segments, comments)
