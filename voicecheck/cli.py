@@ -349,5 +349,43 @@ def guide_init(path: str, preset: str, brand: str, force: bool) -> None:
     click.echo(f"wrote {target} (extends {preset}); check it with `voicecheck guide validate`")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--guides", "guides_dir", type=click.Path(), help="Folder of *.yaml guides, each "
+              "served under its file stem (reloaded when a file changes); presets always served.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (each loads and warms the guides).")
+@click.option("--token-file", type=click.Path(), help="File holding a bearer token that API "
+              "requests must send (Authorization: Bearer …).")
+@click.option("--cors-origin", "cors", multiple=True, help="Allow browser calls from this "
+              "origin (repeatable). CORS is off by default.")
+@click.option("--max-body", default=64 * 1024, show_default=True, type=click.IntRange(1024),
+              help="Largest request body in bytes (413 past it).")
+@click.option("--max-text", default=20_000, show_default=True, type=click.IntRange(1),
+              help="Longest reply or customer message in characters.")
+@click.option("--max-in-flight", default=64, show_default=True, type=click.IntRange(1),
+              help="Check requests handled at once per process; more get 429.")
+@click.option("--time-budget", default=2.0, show_default=True, type=click.FloatRange(0.01),
+              help="Seconds a request may take (503 past it).")
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Threads for long checks and batches.")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]))
+def serve(host: str, port: int, guides_dir: str | None, workers: int, token_file: str | None,
+          cors: tuple[str, ...], max_body: int, max_text: int, max_in_flight: int,
+          time_budget: float, threads: int, log_level: str) -> None:
+    """Serve the HTTP JSON API and the web playground (needs voicecheck[server])."""
+    try:
+        from voicecheck.server.payload import Limits
+        from voicecheck.server.run import serve as run_server
+    except ImportError as exc:
+        raise VoicecheckError(f"the server needs its extra: pip install 'voicecheck[server]' "
+                              f"({exc.name} is missing)", code="E259") from None
+    limits = Limits(max_body=max_body, max_text=max_text, max_in_flight=max_in_flight,
+                    time_budget=time_budget, threads=threads)
+    run_server(host, port, guides_dir, workers, token_file, cors, limits, log_level)
+
+
 if __name__ == "__main__":
     main()

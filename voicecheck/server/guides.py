@@ -1,0 +1,187 @@
+"""The guides a server serves: the built-in presets plus every `*.yaml` in a folder, each with a
+warm Checker, reloaded when a file changes (a bad file keeps the last good version)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicecheck.engine import Checker
+from voicecheck.guide import load_guide
+from voicecheck.guide.guide import PRESETS
+from voicecheck.guide.schema import CHANNELS
+from voicecheck.model import VoicecheckError
+
+log = logging.getLogger("voicecheck.server")
+
+# one short reply per language compiles its rule set and loads the tone model
+_WARM_TEXT = {"en": "Thanks for waiting, your order is on its way.",
+              "id": "Terima kasih sudah menunggu, pesanan Anda sedang dikirim.",
+              "ms": "Terima kasih kerana menunggu, pesanan anda sedang dihantar.",
+              "fa": "از صبر شما متشکریم، سفارش شما در راه است."}
+
+
+# an editor or `cp` may still be writing a file changed this recently
+SETTLE_SECONDS = 0.2
+
+
+@dataclass(slots=True)
+class GuideEntry:
+    """One served guide: the checker of its last good version and its last load error."""
+
+    name: str
+    source: str
+    checker: Checker | None = None
+    error: str | None = None
+    loaded_at: float | None = None
+    stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file last loaded
+
+    def describe(self) -> dict[str, Any]:
+        guide = self.checker.guide if self.checker else None
+        channels = sorted(set(CHANNELS) | set(guide.channels)) if guide else list(CHANNELS)
+        return {"name": self.name, "source": self.source,
+                "status": "ok" if self.error is None else ("stale" if guide else "error"),
+                "error": self.error,
+                "loaded_at": _iso(self.loaded_at),
+                "brand": guide.brand if guide else None,
+                "languages": list(guide.languages) if guide else [],
+                "formality": guide.formality if guide else None,
+                "channels": channels}
+
+
+def _iso(ts: float | None) -> str | None:
+    return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def warm(checker: Checker) -> None:
+    """Compile the checker's rule sets and load its tone model now, not on the first request."""
+    for lang in checker.guide.languages:
+        checker.check(_WARM_TEXT[lang], lang=lang)
+
+
+@dataclass
+class GuideSet:
+    """Presets plus the `*.yaml` guides of `folder` (named by file stem; a file may shadow a
+    preset). Thread-safe: `get()` is a dict read; `refresh()` swaps entries in whole."""
+
+    folder: Path | None = None
+    poll_seconds: float = 1.0
+    entries: dict[str, GuideEntry] = field(default_factory=dict)
+    _last_poll: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.folder is not None:
+            self.folder = Path(self.folder)
+            if not self.folder.is_dir():
+                raise VoicecheckError("guides folder not found", path=str(self.folder),
+                                      code="E259")
+        for name in PRESETS:
+            self.entries[name] = self._load(GuideEntry(name, f"preset:{name}"), name)
+        self.refresh(force=True)
+
+    def names(self) -> list[str]:
+        return sorted(self.entries)
+
+    def get(self, name: str) -> GuideEntry | None:
+        return self.entries.get(name)
+
+    def _files(self) -> dict[str, tuple[Path, tuple[int, int] | None]]:
+        found: dict[str, tuple[Path, tuple[int, int] | None]] = {}
+        if self.folder is None:
+            return found
+        try:
+            scan = list(os.scandir(self.folder))
+        except OSError as exc:
+            log.error("cannot list guides folder", extra={"fields": {"error": str(exc)}})
+            return found
+        for item in scan:
+            if item.name.endswith(".yaml") and not item.name.startswith("."):
+                try:
+                    st = item.stat()
+                    found[item.name[:-5]] = (Path(item.path), (st.st_mtime_ns, st.st_size))
+                except OSError:
+                    found[item.name[:-5]] = (Path(item.path), None)
+        return found
+
+    def claim_poll(self) -> bool:
+        """True (once) when the folder has not been looked at for `poll_seconds`: the caller
+        then runs `refresh()`. Cheap enough to ask on every request."""
+        now = time.monotonic()
+        if self.folder is None or now - self._last_poll < self.poll_seconds:
+            return False
+        self._last_poll = now
+        return True
+
+    def refresh(self, force: bool = False) -> list[str]:
+        """Reload what changed in the folder; returns the names reloaded (or failed).
+
+        When any file changes every folder guide is re-read (one may `extends:` another), but a
+        checker is only rebuilt when its merged guide really differs."""
+        if self.folder is None or not self._lock.acquire(blocking=False):
+            return []
+        try:
+            self._last_poll = time.monotonic()
+            files = self._files()
+            current = {n: e for n, e in self.entries.items() if not e.source.startswith("preset:")}
+            changed = force or set(files) != set(current) or any(
+                current[n].stamp != stamp for n, (_, stamp) in files.items())
+            if not changed:
+                return []
+            settle = time.time_ns() - int(SETTLE_SECONDS * 1e9)
+            if not force and any(stamp and stamp[0] > settle for _, stamp in files.values()):
+                self._last_poll -= self.poll_seconds / 2  # look again soon
+                return []  # a file is being written: read it once the writer is done
+            entries = {n: e for n, e in self.entries.items()
+                       if e.source.startswith("preset:") and n not in files}
+            touched = []
+            for name, (path, stamp) in sorted(files.items()):
+                old = current.get(name) or self.entries.get(name)
+                if old is not None and old.source != str(path):
+                    old = None  # a preset shadowed by a file
+                entry = GuideEntry(name, str(path), old.checker if old else None,
+                                   old.error if old else None, old.loaded_at if old else None,
+                                   stamp)
+                before = (entry.checker, entry.error)
+                entries[name] = self._load(entry, path)
+                if (entries[name].checker, entries[name].error) != before:
+                    touched.append(name)
+            for name in PRESETS:  # a removed file that shadowed a preset gives the preset back
+                if name not in entries:
+                    entries[name] = self._load(GuideEntry(name, f"preset:{name}"), name)
+            removed = sorted(set(current) - set(files))
+            for name in removed:
+                log.info("guide removed", extra={"fields": {"guide": name}})
+            self.entries = entries
+            return touched + removed
+        finally:
+            self._lock.release()
+
+    def _load(self, entry: GuideEntry, source: str | Path) -> GuideEntry:
+        try:
+            if isinstance(source, Path) and source.stat().st_size == 0:
+                raise VoicecheckError("guide file is empty", path=str(source), code="E253")
+            guide = load_guide(source)
+            if entry.checker is not None and entry.checker.guide == guide:
+                entry.error = None
+                return entry
+            checker = Checker(guide)
+            warm(checker)
+        except (VoicecheckError, OSError) as exc:
+            entry.error = str(exc)
+            log.error("guide failed to load; %s", "keeping the last good version"
+                      if entry.checker else "not served",
+                      extra={"fields": {"guide": entry.name, "error": str(exc)}})
+            return entry
+        except Exception as exc:  # a guide must never take the server down
+            entry.error = f"{type(exc).__name__}: {exc}"
+            log.exception("guide failed to load", extra={"fields": {"guide": entry.name}})
+            return entry
+        entry.checker, entry.error, entry.loaded_at = checker, None, time.time()
+        log.info("guide loaded", extra={"fields": {"guide": entry.name, "source": entry.source}})
+        return entry
