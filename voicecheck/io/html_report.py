@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from itertools import pairwise
 
 from voicecheck.io.lintrun import LintRun, fails, reply_id, rule_info
 from voicecheck.model import SEVERITY_RANK, Finding, Report
@@ -57,7 +58,7 @@ def highlight(text: str, findings: Iterable[Finding], anchor: str = "") -> str:
     spans = [s for s in spans if s[0] < s[1]]
     cuts = sorted({0, len(text)} | {s[0] for s in spans} | {s[1] for s in spans})
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         piece = esc(text[a:b])
         active = [s for s in spans if s[0] <= a and s[1] >= b]
         if not active:
@@ -180,9 +181,10 @@ def render(run: LintRun, *, fail_on: str = "error") -> str:
     reply_headers = ["File", "Reply", "Title", "Language", "Verdict", "Score", "Errors",
                      "Warnings", "Info"]
     reply_numeric = {5, 6, 7, 8}
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [_HEAD, "<header><h1>voicecheck report</h1>",
-             f'<p class="stamp">{esc(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))}'
-             f" · fail on {esc(fail_on)}</p></header><main>", _summary(run)]
+             f'<p class="stamp">{stamp} · fail on {esc(fail_on)}</p></header><main>',
+             _summary(run)]
     if run.errors:
         parts.append('<section id="input-errors"><h2>Files that could not be read</h2><ul>'
                      + "".join(f"<li>{esc(e)}</li>" for e in run.errors) + "</ul></section>")
@@ -216,7 +218,8 @@ _HEAD = """<!DOCTYPE html>
 <meta name="generator" content="voicecheck">
 <title>voicecheck report</title>
 <style>
-:root{--error:#c62828;--warning:#b26a00;--info:#1565c0;--ok:#2e7d32;font-family:system-ui,sans-serif}
+:root{--error:#c62828;--warning:#b26a00;--info:#1565c0;--ok:#2e7d32;
+font-family:system-ui,sans-serif}
 body{margin:0 auto;max-width:72rem;padding:1rem;line-height:1.45;color:#1b1b1b}
 h1{margin:.2rem 0}h2{font-size:1.2rem;margin-top:2rem}h3{font-size:1rem;margin:0 0 .3rem}
 .stamp,.meta,.note{color:#555;font-size:.9rem}
@@ -232,7 +235,8 @@ th[aria-sort=descending] button::after{content:" \\25BC"}
 .sev.error,.verdict.fail{color:var(--error)}.sev.warning,.verdict.warn{color:var(--warning)}
 .sev.info{color:var(--info)}.verdict.pass{color:var(--ok)}
 article.reply{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0}
-.text{white-space:pre-wrap;overflow-wrap:anywhere;background:#fafafa;padding:.5rem;border-radius:4px}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;background:#fafafa;padding:.5rem;
+border-radius:4px}
 mark{border-radius:3px;padding:0 1px;cursor:help}
 mark.error{background:#ffcdd2}mark.warning{background:#ffe0b2}mark.info{background:#bbdefb}
 ol.findings{padding-inline-start:1.4rem;font-size:.9rem}

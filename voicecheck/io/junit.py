@@ -16,7 +16,7 @@ from voicecheck.io.lintrun import LintRun, fails, reply_id, reply_name
 from voicecheck.model import Finding, Report
 
 _ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                        "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
@@ -41,8 +41,9 @@ def _attr(value: object) -> str:
 def _describe(finding: Finding) -> str:
     line = (f"{finding.line}:{finding.column}: {finding.code} {finding.rule} "
             f"[{finding.severity}] {finding.message}")
+    line += "\n    | " + finding.text.replace("\n", "\n    | ")
     if finding.suggestions:
-        line += f" (fix: {finding.suggestions[0].text or '(remove)'})"
+        line += f"\n    = fix: {finding.suggestions[0].text or '(remove)'}"
     return line
 
 

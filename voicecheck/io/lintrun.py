@@ -8,9 +8,9 @@ Every writer reads rule metadata through `rule_catalog()`, which adds the lint-o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterator
 
 from voicecheck.model import SEVERITY_RANK, Finding, Report, VoicecheckError
 
@@ -19,11 +19,11 @@ FAIL_ON = ("error", "warning", "info", "never")
 
 LINT_RULES: dict[str, tuple[str, str]] = {
     "VC901": ("unused-suppression",
-              "A suppression comment that silences nothing is left over from an old finding; it "
-              "hides the next real problem at that place. Remove it (like ruff's RUF100)."),
+              ("A suppression comment that silences nothing is left over from an old finding; "
+               "it hides the next real problem at that place. Remove it (like ruff's RUF100).")),
     "VC902": ("unknown-suppression-code",
-              "A suppression comment names a code or slug that no rule has, so it suppresses "
-              "nothing: usually a typo. Use a code from `voicecheck rules`."),
+              ("A suppression comment names a code or slug that no rule has, so it suppresses "
+               "nothing: usually a typo. Use a code from `voicecheck rules`.")),
 }
 
 

@@ -14,8 +14,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from voicecheck.io.lintrun import (LintRun, RuleInfo, end_position, reply_id, reply_name,
-                                   rule_catalog, rule_info)
+from voicecheck.io.lintrun import (
+    LintRun,
+    RuleInfo,
+    end_position,
+    reply_id,
+    reply_name,
+    rule_catalog,
+    rule_info,
+)
 from voicecheck.model import Finding, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -46,7 +53,9 @@ def render(run: LintRun, *, fail_on: str = "error") -> str:
 
 def sarif_log(run: LintRun, *, fail_on: str = "error") -> dict[str, Any]:
     """The SARIF log object."""
-    from voicecheck.io.lint import fingerprints  # the baseline's: one identity per finding
+    from voicecheck.io.lint import (
+        fingerprints,  # the baseline's: one identity per finding
+    )
     from voicecheck.io.lintrun import exit_code
 
     catalog = dict(rule_catalog())
