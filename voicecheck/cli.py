@@ -71,8 +71,15 @@ def _guide_for(explicit: str | None, target: str, cache: dict[Any, Any]) -> Any:
               show_default=True)
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files (atomic write), "
+              "then report what remains.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff and "
+              "write nothing; exit 1 if there are any.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, also apply the fixes "
+              "that add content or may change the meaning.")
 def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: str | None,
-          customer: str | None, customer_file: str | None, fmt: str, fail_on: str) -> None:
+          customer: str | None, customer_file: str | None, fmt: str, fail_on: str,
+          fix: bool = False, show_diff: bool = False, unsafe_fixes: bool = False) -> None:
     """Check draft replies (FILE… or - for standard input)."""
     from voicecheck.io.inputs import read_text
     from voicecheck.io.text_report import format_report, summary
@@ -86,16 +93,26 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
     checkers: dict[Any, Any] = {}
     reports = []
     errors = 0
+    changed = 0
     for target in targets:
         try:
-            text = read_text(target)
             checker = _guide_for(guide_path, target, checkers)
             shown = "-" if target == "-" else target
+            if fix or show_diff:
+                report, diff = _fix_target(target, lambda t, c=checker, p=shown: c.check(
+                    t, lang=lang, channel=channel, customer=customer, path=p),
+                                           not show_diff, unsafe_fixes)
+                reports.append(report)
+                changed += bool(diff)
+                continue
+            text = read_text(target)
             reports.append(checker.check(text, lang=lang, channel=channel, customer=customer,
                                          path=shown))
         except VoicecheckError as error:
             errors += 1
             click.echo(f"voicecheck: {error}", err=True)
+    if show_diff:
+        sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
     if fmt == "json":
         payload = [r.to_dict() for r in reports]
         click.echo(json.dumps(payload[0] if len(targets) == 1 and payload else payload,
@@ -113,6 +130,33 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
         if any(SEVERITY_RANK[f.severity] >= threshold for r in reports for f in r.findings):
             sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _fix_target(target: str, check: Any, write: bool, unsafe: bool) -> tuple[Any, str]:
+    """`check --fix` / `--diff` on one file (or standard input for --diff): the report of the
+    fixed text and the diff; prints the diff (--diff) or a summary line on stderr (--fix)."""
+    from voicecheck.io.inputs import read_text
+    from voicecheck.rewrite.fix import fix_file, fix_text, unified_diff
+
+    if target == "-":
+        if write:
+            raise VoicecheckError("--fix needs files; use --diff to see the fixes for "
+                                  "standard input", code="E248")
+        text = read_text("-")
+        result = fix_text(text, check, unsafe)
+        diff = unified_diff(text, result.text, "-")
+    else:
+        done = fix_file(target, check, unsafe, write=write)
+        result, diff = done.result, done.diff
+    if not write:
+        click.echo(diff, nl=False)
+        return result.report, diff
+    more = result.remaining(unsafe=True) if not unsafe else 0
+    note = f" ({more} more with --unsafe-fixes)" if more else ""
+    stable = "" if result.stable else f"; not stable after {result.passes} passes"
+    click.echo(f"{target}: {result.applied} fix{'es' if result.applied != 1 else ''} applied, "
+               f"{result.remaining()} remaining{note}{stable}", err=True)
+    return result.report, diff
 
 
 @main.command()

@@ -19,6 +19,7 @@ from voicecheck.guide import Guide, load_guide
 from voicecheck.guide.schema import CHANNELS, did_you_mean
 from voicecheck.model import SEVERITY_RANK, Finding, Report, VoicecheckError
 from voicecheck.paths import data_dir
+from voicecheck.rewrite.rewriter import Rewriter
 from voicecheck.text.draft import Draft, make_draft
 from voicecheck.text.langid import identify
 from voicecheck.tone.features import extract
@@ -193,6 +194,8 @@ class Checker:
         self._model_paths = self._resolve_models(model)
         self._loaded_models: list[Any] | None = None
         self._validate_rule_settings()
+        # compiles and test-renders the guide's own templates: their errors surface now
+        self.rewriter = Rewriter(self.guide)
 
     def _resolve_models(self, model: str | Path | bool | None) -> list[Path]:
         """Tone model directories, later ones overriding earlier heads: `model` if given;
@@ -304,6 +307,9 @@ class Checker:
         findings = ruleset.run(draft, ctx, found)
         if ignore:
             findings = [f for f in findings if f.code not in ignore and f.rule not in ignore]
+        if findings:  # template suggestions and safe/unsafe marks (voicecheck/rewrite)
+            findings = self.rewriter.rewrite(findings, text, language, pack_rules(language),
+                                             channel, getattr(ctx, "customer_context", None))
         score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
         scores = _scores(findings, ctx.tone)
         verdict = verdict_for(findings, score, self.guide)

@@ -1,0 +1,253 @@
+"""The engine's rewrite hook: after a check has made its findings, give each fixable finding its
+suggestions from the templates, and mark every suggestion safe or unsafe.
+
+A rule gets a template suggestion when it names one (`template: apology` in its pack) or when
+its language has a template named after the rule's slug (`rules/en/templates/filler.j2`).
+Structure findings for a missing part (acknowledge, apology, next step …) become insertions
+(start == end) at a sensible place: after a greeting line, or before a sign-off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Iterable
+
+from voicecheck.guide import Guide
+from voicecheck.model import Finding, Suggestion
+from voicecheck.rewrite.templates import TemplateSet
+
+# where a template for a missing part goes; templates not listed replace the finding's words
+PLACEMENT = {"acknowledge": "start", "apology": "start", "ownership": "start",
+             "thanks": "start", "next_step": "end", "move_to_dm": "end", "sign_off": "last"}
+_SITUATION_ORDER = ("anger", "complaint", "urgency", "question", "praise")
+_SENTENCE_END = re.compile(r"[.!?؟。…]\s*$")
+_GREETING_LINE_MAX_WORDS = 6
+_SIGN_OFF_MAX_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RulePlan:
+    """What the rewriter does for one rule: its template (if any) and the safety of its fixes."""
+
+    template: str | None
+    safe: bool
+    insert: str | None  # "start" | "end" | "last" for a missing part, else None
+
+
+def is_safe(rule: Any) -> bool:
+    """Ruff's convention: only meaning-preserving swaps are safe. A rule's `fix:` decides;
+    otherwise substitutions (plain words, text-speak, colloquial spellings) and the guide's
+    preferred terms are safe, and everything else (stock-phrase rewrites, deletions,
+    insertions, banned-phrase replacements) is unsafe."""
+    fix = rule.params.get("fix")
+    if fix:
+        return fix == "safe"
+    return rule.kind == "substitution" or (rule.kind == "terms"
+                                           and rule.params.get("term") == "preferred")
+
+
+class Rewriter:
+    """Fills suggestions for one guide. Build once per Checker (compiles the guide's templates,
+    so template errors surface when the guide loads)."""
+
+    def __init__(self, guide: Guide) -> None:
+        self.guide = guide
+        self.templates = TemplateSet(guide)
+        self._plans: dict[str, dict[str, RulePlan]] = {}
+
+    def plans(self, lang: str, rules: Iterable[Any]) -> dict[str, RulePlan]:
+        """Rule code -> RulePlan for the rules of `lang` (cached per language: the engine
+        passes the language's pack rules, which never change)."""
+        plans = self._plans.get(lang)
+        if plans is None:
+            names = self.templates.names(lang)
+            plans = {}
+            for rule in rules:
+                name = rule.params.get("template") or (rule.slug if rule.slug in names else None)
+                if name is not None and name not in names:
+                    name = None  # a template this language does not have: no suggestion
+                insert = PLACEMENT.get(name) if rule.kind == "structure" and name else None
+                plans[rule.code] = RulePlan(name, is_safe(rule), insert)
+            self._plans[lang] = plans
+        return plans
+
+    def values(self, lang: str, channel: str | None = None,
+               customer: Any = None) -> dict[str, Any]:
+        """The documented template variables (docs/rewrites.md); unknown ones are ""."""
+        rewrite = self.guide.rewrite or {}
+        situations = tuple(getattr(customer, "situations", ()) or ())
+        situation = next((s for s in _SITUATION_ORDER if s in situations),
+                         situations[0] if situations else "")
+        return {"brand": self.guide.brand or "", "language": lang,
+                "customer_name": getattr(customer, "name", None) or "",
+                "issue": getattr(customer, "issue", None) or "",
+                "situation": situation,
+                "agent_name": rewrite.get("agent_name", ""),
+                "sign_off": (rewrite.get("sign_off") or {}).get(lang, ""),
+                "channel": channel or "", "address": self.guide.address_for(lang),
+                "formality": self.guide.formality, "matched": "", "replacement": ""}
+
+    def render(self, lang: str, name: str, values: dict[str, Any]) -> str | None:
+        template = self.templates.get(lang, name)
+        return None if template is None else template.render(values)
+
+    def rewrite(self, findings: Iterable[Finding], text: str, lang: str, rules: Iterable[Any],
+                channel: str | None = None, customer: Any = None) -> list[Finding]:
+        """The findings with template suggestions added and every suggestion marked safe or
+        unsafe (`rules`: the language's pack rules, from the engine). Costs nothing for
+        findings of rules without suggestions or templates."""
+        plans = self.plans(lang, rules)
+        base: dict[str, Any] | None = None
+        out = []
+        for finding in findings:
+            plan = plans.get(finding.code)
+            if plan is None or (plan.template is None and not finding.suggestions):
+                out.append(finding)
+                continue
+            suggestions = [_tidied(s, text, plan.safe) for s in finding.suggestions]
+            if plan.template is not None:
+                if base is None:
+                    base = self.values(lang, channel, customer)
+                made = self._from_template(plan, finding, text, lang, base)
+                if made is not None and all((s.text, s.start, s.end) != (made.text, made.start,
+                                                                        made.end)
+                                            for s in suggestions):
+                    suggestions.insert(0, made)
+            out.append(replace(finding, suggestions=tuple(suggestions)))
+        return out
+
+    def _from_template(self, plan: RulePlan, finding: Finding, text: str, lang: str,
+                       base: dict[str, Any]) -> Suggestion | None:
+        values = dict(base, matched="" if plan.insert else finding.text,
+                      replacement=finding.suggestions[0].text if finding.suggestions else "")
+        rendered = self.render(lang, plan.template or "", values)
+        if rendered is None:
+            return None
+        if plan.insert:
+            return insertion(text, rendered, plan.insert, safe=plan.safe) if rendered else None
+        if not rendered:
+            return deletion(text, finding.start, finding.end, safe=plan.safe)
+        if rendered == finding.text:  # the template's way of saying "no rewording fits"
+            return None
+        return Suggestion(_fitted(rendered, finding.text), finding.start, finding.end,
+                          plan.safe)
+
+
+def _fitted(rendered: str, matched: str) -> str:
+    """The rendered words shaped like the matched ones: a capital where they had one, and
+    the sentence-ending mark they included ("soon." -> "within one working day.").
+
+    >>> _fitted("within one working day", "Soon.")
+    'Within one working day.'
+    """
+    if matched[:1].isupper() and rendered[:1].islower():
+        rendered = rendered[0].upper() + rendered[1:]
+    if matched[-1:] in (".", "!", "?", "؟") and rendered[-1:] not in (".", "!", "?", "؟"):
+        rendered += matched[-1]
+    return rendered
+
+
+def _tidied(suggestion: Suggestion, text: str, safe: bool) -> Suggestion:
+    if suggestion.text == "" and suggestion.start < suggestion.end:
+        return deletion(text, suggestion.start, suggestion.end, safe)
+    return replace(suggestion, safe=safe)
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t")
+    return not before or before[-1] in ".!?؟\n\r…"
+
+
+def deletion(text: str, start: int, end: int, safe: bool = False) -> Suggestion:
+    """Deleting text[start:end] as a clean edit: with the comma and the space after it, and
+    the next word capitalised when the deleted words began a sentence.
+
+    >>> deletion("To be honest, we shipped it.", 0, 12)
+    Suggestion(text='We', start=0, end=16, safe=False)
+    >>> deletion("It is basically done.", 6, 15)
+    Suggestion(text='', start=6, end=16, safe=False)
+    >>> deletion("No. Rules are rules.", 4, 19)
+    Suggestion(text='', start=3, end=20, safe=False)
+    """
+    stop = end
+    while stop < len(text) and text[stop] in " \t":
+        stop += 1
+    if stop < len(text) and text[stop] in ",،":
+        stop += 1
+    while stop < len(text) and text[stop] in " \t":
+        stop += 1
+    begin = start
+    if _at_sentence_start(text, start) and stop < len(text) and text[stop] in ".!?؟":
+        # the deleted words were the whole sentence: its full stop goes too
+        stop += 1
+        while stop < len(text) and text[stop] in " \t":
+            stop += 1
+        if stop == len(text):
+            while begin > 0 and text[begin - 1] in " \t":
+                begin -= 1
+        return Suggestion("", begin, stop, safe)
+    if stop == end or (stop < len(text) and text[stop] in ".!?؟"):
+        # nothing after it on the line: take the space before it instead
+        stop = end
+        while begin > 0 and text[begin - 1] in " \t":
+            begin -= 1
+    if _at_sentence_start(text, start) and stop < len(text) and text[stop].islower():
+        word_end = stop
+        while word_end < len(text) and (text[word_end].isalnum() or text[word_end] in "'’-"):
+            word_end += 1
+        return Suggestion(text[stop].upper() + text[stop + 1:word_end], begin, word_end, safe)
+    return Suggestion("", begin, stop, safe)
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _greeting_end(text: str) -> int:
+    """Where the reply's body starts: after a short first line ending in a comma, colon or
+    exclamation mark ("Hi Sam," / "Halo Kak!"), else 0."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if "\n" in text and first.strip() and len(first.split()) <= _GREETING_LINE_MAX_WORDS \
+            and first.rstrip()[-1:] in (",", "،", ":", "!"):
+        pos = len(first) + (2 if text[len(first):len(first) + 2] == "\r\n" else 1)
+        while pos < len(text) and text[pos] in "\r\n":
+            pos += 1
+        return pos
+    return 0
+
+
+def _body_end(text: str) -> int:
+    """Where the reply's body ends: before a short closing block ("Thanks,\\nSam") that
+    follows a line break, else at the end of the text (trailing space excluded)."""
+    lines = text.rstrip().split("\n")
+    keep = len(lines)
+    while keep > 1 and len(lines) - keep < 2:
+        line = lines[keep - 1].strip()
+        if not line or len(line.split()) > _SIGN_OFF_MAX_WORDS or _SENTENCE_END.search(line) \
+                and not line.endswith("!"):
+            break
+        keep -= 1
+    if keep == len(lines):
+        return len(text.rstrip())
+    return len("\n".join(lines[:keep]).rstrip())
+
+
+def insertion(text: str, sentence: str, where: str, safe: bool = False) -> Suggestion:
+    """An insertion of `sentence` into the reply: at the start of the body ("start"), at the
+    end of the body ("end"), or after everything ("last", for a sign-off).
+
+    >>> insertion("Hi Sam,\\nYour refund is done.", "Sorry about the wait.", "start")
+    Suggestion(text='Sorry about the wait. ', start=8, end=8, safe=False)
+    >>> insertion("Your refund is done.\\n\\nBest,\\nAlex", "Reply here if not.", "end")
+    Suggestion(text=' Reply here if not.', start=20, end=20, safe=False)
+    """
+    nl = _newline(text)
+    if where == "last":
+        pos = len(text.rstrip())
+        return Suggestion(nl + nl + sentence.replace("\n", nl), pos, pos, safe)
+    if where == "start":
+        pos = _greeting_end(text)
+        return Suggestion(sentence + " ", pos, pos, safe)
+    pos = _body_end(text)
+    return Suggestion(" " + sentence, pos, pos, safe)
