@@ -51,3 +51,20 @@ def test_any_text_matches_spacy_pipeline(text, lang):
     ref_tokens, ref_sentences = _reference(folded, lang)
     assert [(t.text, t.start, t.end, t.is_word) for t in tokens] == ref_tokens
     assert sentences == ref_sentences
+
+
+def test_vocabulary_stays_bounded(monkeypatch):
+    """A long-running checker must not grow spaCy's vocabulary without end."""
+    from voicecheck.text import pipeline
+
+    monkeypatch.setattr(pipeline, "VOCAB_LIMIT", 2_000)
+    seen = set()
+    for i in range(400):
+        words = " ".join(f"w{i}x{j}" for j in range(20))
+        tokenize(words, "en")
+        nlp = pipeline.get_nlp("en")
+        seen.add(id(nlp))
+        assert len(nlp.vocab) <= 2_000 + 25
+    assert len(seen) > 1  # rebuilt at least once
+    tokens, _ = tokenize("thanks for waiting", "en")
+    assert [t.text for t in tokens] == ["thanks", "for", "waiting"]

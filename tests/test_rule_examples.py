@@ -21,6 +21,8 @@ def _cases():
         for rule in pack_rules(lang):
             if rule.lang == "*" and lang != "en":
                 continue  # common rules: examples carry their own language or are detected
+            if rule.kind == "suppression":
+                continue  # lint-only rules: their examples are library files (test_lint.py)
             for kind, examples in (("bad", rule.examples_bad), ("good", rule.examples_good)):
                 for i, example in enumerate(examples):
                     yield pytest.param(rule, example, kind == "bad",
