@@ -27,7 +27,7 @@ class Cell:
         if '"' not in self.value:
             return Shift(self.start + 1)
         a, b, value = self.start + 1, self.end - 1, self.value
-        return Lazy(lambda: align(value, src, a, b))
+        return Lazy(lambda: align(value, src, a, b, quote='"'))
 
 
 def sniff_delimiter(src: str) -> str:

@@ -18,7 +18,9 @@ from voicecheck.model import VoicecheckError
 MAX_DEPTH = 100
 _WS = re.compile(r"[ \t\n\r]*")
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})(?:\\u([0-9a-fA-F]{4}))?|.)", re.S)
+# one decoded character each: a surrogate pair, one \uXXXX, or a one-letter escape
+_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+                     r"|\\u[0-9a-fA-F]{4}|\\.", re.S)
 _SCAN_ONCE = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
 
 
@@ -161,12 +163,6 @@ def _escaped_map(src: str, first: int) -> Segments:
             t.append(n), s.append(i), copy.append(True)
             n += m.start() - i
         t.append(n), s.append(m.start()), copy.append(False)
-        hi, lo = m.group(1), m.group(2)
-        pair = hi and lo and 0xD800 <= int(hi, 16) < 0xDC00 and 0xDC00 <= int(lo, 16) < 0xE000
-        if hi and lo and not pair:
-            # two separate \u escapes: the second is its own character
-            n += 1
-            t.append(n), s.append(m.start() + 6), copy.append(False)
         n += 1
         i = m.end()
     if close > i:

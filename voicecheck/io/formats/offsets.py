@@ -134,9 +134,11 @@ class TextBuilder:
 _WS = frozenset(" \t\r\n\f\v")
 
 
-def align(value: str, src: str, a: int, b: int) -> Segments:
+def align(value: str, src: str, a: int, b: int, *, escapes: bool = False,
+          quote: str = "") -> Segments:
     """Map `value` onto src[a:b] when the file spells it with extra indentation, folded
-    lines, doubled quotes or backslash escapes (YAML scalars, quoted CSV cells).
+    lines, doubled quotes (`quote`: "'" in YAML single-quoted scalars, '"' in CSV cells) or
+    backslash escapes (`escapes`: YAML double-quoted scalars).
 
     Greedy and linear: equal characters map to each other, source whitespace the value does
     not have is skipped, an escape or a doubled quote maps to its first character, and a
@@ -152,8 +154,16 @@ def align(value: str, src: str, a: int, b: int) -> Segments:
     last = max(a, b - 1)
     j = a
     for i, ch in enumerate(value):
-        while j < b and src[j] != ch and src[j] in _WS and ch not in _WS:
-            j += 1  # indentation or a folded line break
+        while j < b and (src[j] != ch or (escapes and ch == "\\")):
+            c = src[j]
+            if c in _WS and ch not in _WS:
+                j += 1  # indentation or a folded line break
+            elif escapes and c == "\\" and src[j + 1:j + 2] in ("\n", "\r"):
+                j += 3 if src[j + 1:j + 3] == "\r\n" else 2  # an escaped line break: nothing,
+                while j < b and src[j] in " \t":              # nor the next line's indent
+                    j += 1
+            else:
+                break
         pos = min(j, last)
         if not (t and copy[-1] and s[-1] + (i - t[-1]) == pos):
             t.append(i)
@@ -162,10 +172,10 @@ def align(value: str, src: str, a: int, b: int) -> Segments:
         if j >= b:
             continue
         c = src[j]
-        if c == ch:
-            j += 2 if c in "'\"" and j + 1 < b and src[j + 1] == c else 1
-        elif c == "\\":
+        if escapes and c == "\\":
             j += _escape_width(src, j, b)
+        elif c == ch:
+            j += 2 if c == quote and src[j + 1:j + 2] == c else 1
         elif c in _WS and ch in _WS:
             j += 1  # a line break folded into a space
         # else: a character the source does not spell here; stay

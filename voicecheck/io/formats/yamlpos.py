@@ -106,7 +106,8 @@ class YamlDoc:
         elif style in ("|", ">"):
             nl = self.src.find("\n", a, b)
             a = nl + 1 if nl >= 0 else b
-        return Lazy(lambda: align(value, self.src, a, b))
+        escapes, quote = style == '"', ("'" if style == "'" else "")
+        return Lazy(lambda: align(value, self.src, a, b, escapes=escapes, quote=quote))
 
     def comments(self) -> list[tuple[int, str]]:
         """(offset of '#', text after it) of every `# voicecheck:` comment that is a comment,
