@@ -132,6 +132,156 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
     sys.exit(EXIT_OK)
 
 
+INPUT_FORMATS = ("txt", "md", "yaml", "json", "csv", "zendesk", "freshdesk", "helpscout", "front")
+LINT_FORMATS = ("text", "json", "sarif", "junit", "github", "html")
+
+
+class _Progress:
+    """A progress bar on a terminal for runs long enough to want one; silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2000:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="linting", file=sys.stderr,
+                                         show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _lint_text(run: Any, statistics: bool) -> list[str]:
+    from voicecheck.io.text_report import format_finding
+
+    out = []
+    for report in run.reports:
+        reply = report.extra.get("reply_id")
+        for finding in report.findings:
+            if finding.start == finding.end == 0 and finding.code.startswith("VC9"):
+                # about a suppression comment, which is not part of the reply's text
+                lines = format_finding(finding, finding.text, report.path or "-",
+                                       local_line=True)
+                lines[-1] = lines[-1][:lines[-1].index("|") + 2] + "^" * len(finding.text)
+            else:
+                lines = format_finding(finding, report.text, report.path or "-",
+                                       local_line=True)
+            lines[0] += f"  ({reply})" if reply else ""
+            out.extend(lines)
+            out.append("")
+    return out
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=False))
+@click.option("--guide", "guide_path", type=click.Path(), help="Style guide (default: the "
+              "nearest .voicecheck.yaml above each file, else the built-in default preset).")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS),
+              help="Read every file as this format (default: by extension and content).")
+@click.option("--id-field", help="Field/column holding each reply's id (yaml, json, csv).")
+@click.option("--title-field", help="Field/column holding each reply's title.")
+@click.option("--body-field", help="Field/column holding each reply's text.")
+@click.option("--lang-field", help="Field/column holding each reply's language.")
+@click.option("--lang", type=click.Choice(["en", "id", "ms", "fa"]),
+              help="Language of every reply (default: the reply's own field, else identified).")
+@click.option("--channel", help="Channel every reply is meant for (twitter_public, dm, email, ...).")
+@click.option("--format", "fmt", type=click.Choice(LINT_FORMATS), default="text",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (errors still exit 2).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes (default 0: one per core).")
+@click.option("--no-cache", is_flag=True, help="Check every file again, ignoring .voicecheck_cache/.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Where to keep the cache (default: ./.voicecheck_cache).")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Report only findings that this baseline file does not know.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Record today's findings in this file (then exit 0).")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the guide's lint.exclude to files named on the command line too "
+                   "(for pre-commit).")
+def lint(paths: tuple[str, ...], guide_path: str | None, input_format: str | None,
+         id_field: str | None, title_field: str | None, body_field: str | None,
+         lang_field: str | None, lang: str | None, channel: str | None, fmt: str,
+         output: str | None, statistics: bool, fail_on: str, exit_zero: bool, jobs: int,
+         no_cache: bool, cache_dir: str | None, baseline: str | None,
+         write_baseline: str | None, force_exclude: bool) -> None:
+    """Lint a library of canned replies (files and folders; default: the current folder)."""
+    from voicecheck.io.lint import LintOptions, write_file
+    from voicecheck.io.lint import lint as run_lint
+    from voicecheck.io.lint import write_baseline as save
+    from voicecheck.io.lintrun import exit_code, render
+
+    if guide_path and not Path(guide_path).exists() and guide_path not in (
+            "default", "formal", "friendly"):
+        raise VoicecheckError("guide not found", path=guide_path, code="E105")
+    progress = _Progress(sys.stderr.isatty() and fmt == "text" or bool(output))
+    options = LintOptions(
+        guide=guide_path, input_format=input_format,
+        fields={"id": id_field, "title": title_field, "body": body_field, "lang": lang_field},
+        lang=lang, channel=channel, jobs=jobs or None, cache=not no_cache, cache_dir=cache_dir,
+        baseline=None if write_baseline else baseline, force_exclude=force_exclude,
+        progress=progress if sys.stderr.isatty() else None, version=__version__,
+        skip=tuple(p for p in (baseline, write_baseline, output) if p))
+    try:
+        run = run_lint(list(paths) or ["."], options)
+    finally:
+        progress.close()
+    for error in run.errors:
+        click.echo(f"voicecheck: {error}", err=True)
+    if write_baseline:
+        count = save(write_baseline, run.reports, __version__)
+        click.echo(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}",
+                   err=True)
+        sys.exit(EXIT_ERROR if run.errors else EXIT_OK)
+    if statistics:
+        text = render("statistics", run, fail_on=fail_on)
+    elif fmt == "json":
+        text = json.dumps([r.to_dict() for r in run.reports], ensure_ascii=False, indent=2)
+    elif fmt == "text":
+        text = "\n".join(_lint_text(run, statistics) + [_lint_summary(run)])
+    else:
+        text = render(fmt, run, fail_on=fail_on)
+    if output:
+        write_file(output, text if text.endswith("\n") else text + "\n")
+        click.echo(_lint_summary(run), err=True)
+    else:
+        click.echo(text)
+    if run.errors:
+        sys.exit(EXIT_ERROR)
+    if exit_zero or fail_on == "never":
+        sys.exit(EXIT_OK)
+    sys.exit(exit_code(run, fail_on))
+
+
+def _lint_summary(run: Any) -> str:
+    findings = sum(len(r.findings) for r in run.reports)
+    flagged = sum(1 for r in run.reports if r.findings)
+    parts = [(f"{findings} finding{'s' if findings != 1 else ''} in {flagged} of "
+              f"{len(run.reports)} replies ({run.files} file{'s' if run.files != 1 else ''}"
+              f", {run.elapsed:.2f} s")]
+    if run.cached_files:
+        parts.append(f", {run.cached_files} cached")
+    if run.baselined:
+        parts.append(f", {run.baselined} known to the baseline")
+    if run.errors:
+        parts.append(f", {len(run.errors)} unreadable")
+    return "".join(parts) + ")."
+
+
 def _fix_target(target: str, check: Any, write: bool, unsafe: bool) -> tuple[Any, str]:
     """`check --fix` / `--diff` on one file (or standard input for --diff): the report of the
     fixed text and the diff; prints the diff (--diff) or a summary line on stderr (--fix)."""
@@ -157,6 +307,40 @@ def _fix_target(target: str, check: Any, write: bool, unsafe: bool) -> tuple[Any
     click.echo(f"{target}: {result.applied} fix{'es' if result.applied != 1 else ''} applied, "
                f"{result.remaining()} remaining{note}{stable}", err=True)
     return result.report, diff
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--guide", "guide_path", type=click.Path(), help="Style guide (default: the "
+              "nearest .voicecheck.yaml above the file, else the built-in default preset).")
+@click.option("--lang", default="auto", show_default=True,
+              type=click.Choice(["auto", "en", "id", "ms", "fa"]), help="Language of the reply.")
+@click.option("--channel", help="Where the reply goes: twitter_public, dm, chat, email, sms, ...")
+@click.option("--customer", help="The customer's message the reply answers.")
+@click.option("--customer-file", type=click.Path(allow_dash=True),
+              help="File holding the customer's message.")
+def suggest(file: str, guide_path: str | None, lang: str, channel: str | None,
+            customer: str | None, customer_file: str | None) -> None:
+    """Print a whole improved draft of a reply (FILE or - for standard input)."""
+    from voicecheck.io.inputs import read_text
+    from voicecheck.rewrite.suggest import suggest_draft
+
+    if customer_file:
+        customer = read_text(customer_file)
+    if guide_path and not Path(guide_path).exists() and guide_path not in (
+            "default", "formal", "friendly"):
+        raise VoicecheckError("guide not found", path=guide_path, code="E105")
+    text = read_text(file)
+    checker = _guide_for(guide_path, file, {})
+    language = checker.detect_language(text, lang)
+    result = suggest_draft(text, lambda t: checker.check(t, lang=language, channel=channel,
+                                                         customer=customer),
+                           checker.rewriter, channel)
+    click.echo(result.text)
+    left = len(result.report.findings)
+    click.echo(f"{file}: {result.changes} change{'s' if result.changes != 1 else ''}; the "
+               f"draft is {result.report.verdict} (score {result.report.score}) with {left} "
+               f"finding{'s' if left != 1 else ''} left", err=True)
 
 
 @main.command()

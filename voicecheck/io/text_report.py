@@ -26,12 +26,23 @@ def _excerpt(line_text: str, column: int, width: int) -> tuple[str, int]:
     return prefix + line_text[left:right] + suffix, start - left + len(prefix)
 
 
-def format_finding(finding: Finding, text: str, path: str) -> list[str]:
-    lines = text.splitlines() or [""]
-    line_text = lines[finding.line - 1] if finding.line - 1 < len(lines) else ""
+def format_finding(finding: Finding, text: str, path: str, local_line: bool = False
+                   ) -> list[str]:
+    """The finding as ruff shows one. `finding.line`/`column` are positions in `text`, or,
+    with `local_line` (a reply read from a library file), in the file, while `text` is the
+    reply: then the excerpt is found from the finding's offset in the reply."""
+    if local_line:
+        line_start = text.rfind("\n", 0, finding.start) + 1
+        line_end = text.find("\n", finding.start)
+        line_text = text[line_start:line_end if line_end >= 0 else len(text)]
+        column = finding.start - line_start + 1
+    else:
+        lines = text.splitlines() or [""]
+        line_text = lines[finding.line - 1] if finding.line - 1 < len(lines) else ""
+        column = finding.column
     line_text = line_text.replace("\t", " ").rstrip("\r")
-    width = min(len(finding.text.split("\n")[0]), max(1, len(line_text) - finding.column + 1))
-    shown, col = _excerpt(line_text, finding.column, width)
+    width = min(len(finding.text.split("\n")[0]), max(1, len(line_text) - column + 1))
+    shown, col = _excerpt(line_text, column, width)
     gutter = " " * len(str(finding.line))
     head = (f"{click.style(f'{path}:{finding.line}:{finding.column}:', bold=True)} "
             f"{click.style(finding.code, fg=_COLOUR[finding.severity], bold=True)} "

@@ -1,0 +1,641 @@
+"""`voicecheck lint`: check every reply of a canned-response library.
+
+Files and folders are walked (the guide's `lint.exclude` patterns, gitignore syntax, leave
+some out), each file is read by its reader (`voicecheck/io/readers.py`) into replies, the
+replies are checked — in worker processes forked after the checkers are loaded, so no worker
+loads a model or a rule pack again — and each finding is moved back to its line and column in
+the file. Then suppression comments, the guide's per-path ignores and a baseline filter what
+is reported, and a content-hash cache (`.voicecheck_cache/`) lets an unchanged file skip all
+of it next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from voicecheck.engine import PENALTY, Checker, verdict_for
+from voicecheck.guide import find_guide
+from voicecheck.guide.schema import did_you_mean
+from voicecheck.io.lintrun import LintRun
+from voicecheck.model import Finding, Report, VoicecheckError
+from voicecheck.paths import data_dir, write_atomic
+
+EXTENSIONS = {".txt": "txt", ".md": "md", ".markdown": "md", ".yaml": "yaml", ".yml": "yaml",
+              ".json": "json", ".csv": "csv", ".tsv": "csv"}
+SKIP_DIRS = {".git", ".hg", ".svn", ".voicecheck_cache", "node_modules", "__pycache__", ".venv",
+             "venv", ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+CACHE_VERSION = 1
+BASELINE_FORMAT = 1
+# below this many replies to check, worker processes cost more than they save
+PARALLEL_MIN = 400
+
+
+@dataclass
+class LintOptions:
+    guide: str | None = None          # --guide; else the nearest .voicecheck.yaml per file
+    input_format: str | None = None   # --input-format; else by extension / content
+    fields: dict[str, str] = field(default_factory=dict)  # --id-field … override the guide
+    lang: str | None = None
+    channel: str | None = None
+    jobs: int | None = None           # None: every core
+    cache: bool = True
+    cache_dir: str | None = None      # default: ./.voicecheck_cache
+    baseline: str | None = None
+    force_exclude: bool = False       # apply excludes to files named on the command line too
+    progress: Callable[[int, int], None] | None = None  # (done, total) replies
+    version: str = ""                 # the tool's version (cache keys, baseline files)
+    skip: tuple[str, ...] = ()        # files never to read as a library (baseline, report)
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def _spec(patterns: Iterable[str]) -> Any:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+
+
+@dataclass
+class _GuideInfo:
+    key: str | None              # guide path, or None for the built-in default
+    checker: Checker
+    root: Path                   # excludes and per-path ignores are relative to here
+    exclude: Any
+    ignores: list[tuple[Any, frozenset[str]]]
+    fields: dict[str, str]
+    channel: str | None
+    fingerprint: str
+
+
+class _Guides:
+    def __init__(self, options: LintOptions, known: dict[str, str]) -> None:
+        self.options = options
+        self.known = known
+        self._by_key: dict[str | None, _GuideInfo] = {}
+        self._dir_cache: dict[Path, str | None] = {}
+
+    def for_file(self, path: Path) -> _GuideInfo:
+        if self.options.guide:
+            key: str | None = self.options.guide
+        else:
+            folder = path.parent.resolve()
+            if folder not in self._dir_cache:
+                found = find_guide(path)
+                self._dir_cache[folder] = str(found) if found else None
+            key = self._dir_cache[folder]
+        info = self._by_key.get(key)
+        if info is None:
+            info = self._load(key)
+            self._by_key[key] = info
+        return info
+
+    def _load(self, key: str | None) -> _GuideInfo:
+        checker = Checker(key, placeholders_ok=True)
+        guide = checker.guide
+        is_file = key is not None and Path(key).exists()
+        root = Path(key).resolve().parent if is_file else Path.cwd()
+        lint = guide.lint
+        ignores = []
+        for pattern, codes in lint.get("per_path_ignores", {}).items():
+            ignores.append((_spec([pattern]), frozenset(self._codes(codes, guide.source))))
+        fingerprint = hashlib.sha256(repr(guide).encode("utf-8", "surrogatepass")).hexdigest()
+        return _GuideInfo(key, checker, root, _spec(list(lint.get("exclude", ())) +
+                                                    list(guide.ignore)),
+                          ignores, dict(lint.get("fields", {})), lint.get("channel"),
+                          fingerprint)
+
+    def _codes(self, names: Iterable[str], source: str | None) -> list[str]:
+        out = []
+        for name in names:
+            code = self.known.get(name.strip()) or self.known.get(name.strip().lower())
+            if code is None:
+                raise VoicecheckError(f"unknown rule '{name}' in 'lint.per_path_ignores'"
+                                      f"{did_you_mean(name, sorted(self.known))}",
+                                      path=source, code="E220")
+            out.append(code)
+        return out
+
+    def all(self) -> list[_GuideInfo]:
+        return list(self._by_key.values())
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def _excluded(path: Path, info: _GuideInfo) -> bool:
+    rel = _relative(path, info.root)
+    return rel is not None and info.exclude.match_file(rel)
+
+
+def discover(paths: Iterable[str], guides: _Guides, options: LintOptions,
+             errors: list[VoicecheckError]) -> list[Path]:
+    """The files to lint, in a stable order: explicit files as given, folders walked
+    (without following symlinked folders, so a symlink loop cannot trap the walk)."""
+    out: list[Path] = []
+    seen: set[Path] = {Path(p).resolve() for p in options.skip}
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            errors.append(VoicecheckError("no such file or folder", path=raw, code="E221"))
+            continue
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    file = Path(folder) / name
+                    if file.suffix.lower() not in EXTENSIONS and not options.input_format:
+                        continue
+                    if _excluded(file, guides.for_file(file)):
+                        continue
+                    add(file)
+        else:
+            if options.force_exclude and _excluded(path, guides.for_file(path)):
+                continue
+            add(path)
+    return out
+
+
+# --------------------------------------------------------------------------- checking
+
+_WORKER_CHECKERS: dict[str | None, Checker] = {}
+
+
+def _check_chunk(chunk: list[tuple[str | None, str, str | None, str | None]]) -> list[Report]:
+    out = []
+    for key, text, lang, channel in chunk:
+        checker = _WORKER_CHECKERS[key]
+        try:
+            out.append(checker.check(text, lang=lang, channel=channel))
+        except VoicecheckError as error:  # e.g. an unknown channel named by a reply
+            out.append(error)  # type: ignore[arg-type]
+    return out
+
+
+def _init_spawned(keys: list[str | None]) -> None:  # pragma: no cover - non-fork platforms
+    for key in keys:
+        _WORKER_CHECKERS[key] = Checker(key, placeholders_ok=True)
+
+
+def _warm(checker: Checker) -> None:
+    """Load everything a check needs (pipelines, rule tries, model) before forking."""
+    for lang in checker.guide.languages:
+        checker.check("Thanks for your message.", lang=lang)
+
+
+def _jobs(requested: int | None) -> int:
+    if requested and requested > 0:
+        return requested
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_checks(tasks: list[tuple[str | None, str, str | None, str | None]],
+                guides: list[_GuideInfo], options: LintOptions) -> list[Any]:
+    total = len(tasks)
+    jobs = min(_jobs(options.jobs), max(1, total // 100))
+    for info in guides:
+        _WORKER_CHECKERS[info.key] = info.checker
+    progress = options.progress
+    if jobs <= 1 or total < PARALLEL_MIN:
+        results = []
+        step = max(1, total // 100)
+        for i, task in enumerate(tasks):
+            results.extend(_check_chunk([task]))
+            if progress and (i + 1) % step == 0:
+                progress(i + 1, total)
+        if progress:
+            progress(total, total)
+        return results
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    for info in guides:
+        _warm(info.checker)
+    if "fork" in methods and sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("fork")
+        pool = context.Pool(jobs)
+    else:  # pragma: no cover - macOS / Windows: load once per worker, not per file
+        context = multiprocessing.get_context("spawn")
+        pool = context.Pool(jobs, _init_spawned, ([info.key for info in guides],))
+    size = max(20, min(400, total // (jobs * 8)))
+    chunks = [tasks[i:i + size] for i in range(0, total, size)]
+    results = []
+    try:
+        for part in pool.imap(_check_chunk, chunks):
+            results.extend(part)
+            if progress:
+                progress(len(results), total)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return results
+
+
+# --------------------------------------------------------------------------- suppression
+
+
+def known_codes() -> dict[str, str]:
+    """Every rule name a suppression may use (code or slug) → its code."""
+    from voicecheck.checks.registry import all_rules
+
+    out: dict[str, str] = {}
+    for rule in all_rules():
+        out[rule.code] = rule.code
+        out[rule.slug] = rule.code
+    return out
+
+
+def _lint_finding(code: str, slug: str, severity: str, message: str, line: int,
+                  text: str) -> Finding:
+    return Finding(code, slug, severity, message, 0, 0, line, 1, text, (), "structure")
+
+
+def _apply_suppressions(reply: Any, findings: list[Finding], known: dict[str, str],
+                        guide_rules: dict[str, dict[str, Any]]) -> list[Finding]:
+    """Drop suppressed findings; add VC901/VC902 for unused and unknown suppressions."""
+    def enabled(code: str, slug: str) -> str | None:
+        setting = guide_rules.get(code) or guide_rules.get(slug) or {}
+        if setting.get("off"):
+            return None
+        return setting.get("severity") or "warning"
+
+    kept: list[Finding] = []
+    used: set[int] = set()
+    extra: list[Finding] = []
+    resolved = []
+    for index, supp in enumerate(reply.suppressions):
+        codes = set()
+        for name in supp.codes:
+            code = known.get(name) or known.get(name.upper()) or known.get(name.lower())
+            if code is None:
+                severity = enabled("VC902", "unknown-suppression-code")
+                if severity:
+                    hint = did_you_mean(name, sorted(known))
+                    extra.append(_lint_finding(
+                        "VC902", "unknown-suppression-code", severity,
+                        f"Suppression names '{name}', which is not a voicecheck rule{hint}",
+                        supp.line, supp.text))
+                used.add(index)  # reported as unknown, not also as unused
+            else:
+                codes.add(code)
+        if supp.codes and not codes:
+            continue
+        resolved.append((index, supp, codes))
+    for finding in findings:
+        silenced = False
+        for index, supp, codes in resolved:
+            if codes and finding.code not in codes:
+                continue
+            if supp.target_line is not None and supp.target_line != finding.line:
+                continue
+            silenced = True
+            used.add(index)
+        if not silenced:
+            kept.append(finding)
+    severity = enabled("VC901", "unused-suppression")
+    if severity:
+        for index, supp, codes in resolved:
+            if index not in used:
+                names = ", ".join(sorted(codes)) if codes else "every rule"
+                extra.append(_lint_finding(
+                    "VC901", "unused-suppression", severity,
+                    f"Unused suppression of {names}: no such finding in this reply",
+                    supp.line, supp.text))
+    return sorted(kept + extra, key=lambda f: (f.line, f.column, f.code))
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def _rules_fingerprint(version: str) -> str:
+    digest = hashlib.sha256(version.encode())
+    for folder in (data_dir("rules"), data_dir("models")):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}"
+                              .encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class _Cache:
+    def __init__(self, folder: Path | None, salt: str) -> None:
+        self.folder = folder
+        self.salt = salt
+
+    def key(self, data: bytes, *parts: str) -> str:
+        digest = hashlib.sha256(self.salt.encode())
+        for part in parts:
+            digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"v{CACHE_VERSION}" / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> list[Report] | None:
+        if self.folder is None:
+            return None
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            return [_report_from(item) for item in data["reports"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or damaged: check again
+
+    def put(self, key: str, reports: list[Report]) -> None:
+        if self.folder is None:
+            return
+        try:
+            if not self.folder.exists():
+                self.folder.mkdir(parents=True)
+                (self.folder / ".gitignore").write_text("# created by voicecheck\n*\n")
+                (self.folder / "CACHEDIR.TAG").write_text(
+                    "Signature: 8a477f597d28d172789f06886806bc55\n"
+                    "# This file is a cache directory tag created by voicecheck.\n")
+            target = self._path(key)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            payload = {"reports": [_report_to(r) for r in reports]}
+            write_atomic(target, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+        except OSError:
+            pass  # a read-only checkout still lints, just without a cache
+
+
+def _report_to(report: Report) -> dict[str, Any]:
+    return {"path": report.path, "language": report.language, "verdict": report.verdict,
+            "score": report.score, "scores": report.scores, "text": report.text,
+            "extra": report.extra,
+            "findings": [[f.code, f.rule, f.severity, f.message, f.start, f.end, f.line,
+                          f.column, f.text, [[s.text, s.start, s.end, getattr(s, "safe", None)]
+                                             for s in f.suggestions], f.dimension]
+                         for f in report.findings]}
+
+
+def _report_from(data: dict[str, Any]) -> Report:
+    from voicecheck.model import Suggestion
+
+    findings = []
+    for item in data["findings"]:
+        suggestions = []
+        for text, start, end, safe in item[9]:
+            suggestion = Suggestion(text, start, end)
+            if safe is not None and hasattr(suggestion, "safe"):
+                suggestion = replace(suggestion, safe=safe)
+            suggestions.append(suggestion)
+        findings.append(Finding(*item[:9], tuple(suggestions), item[10]))
+    return Report(data["path"], data["language"], data["verdict"], data["score"],
+                  data["scores"], tuple(findings), data["text"], data["extra"])
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def fingerprints(reports: list[Report]) -> list[list[str]]:
+    """A fingerprint per finding: rule, file, reply id and matched words — not the line, so a
+    baseline survives replies moving around the file. Repeats get #2, #3 …"""
+    from voicecheck.text.normalize import fold_phrase
+
+    out = []
+    for report in reports:
+        seen: dict[str, int] = {}
+        prints = []
+        for f in report.findings:
+            words = " ".join(fold_phrase(f.text).split()) if f.text else ""
+            base = hashlib.sha256("\0".join((f.code, report.path or "",
+                                             str(report.extra.get("reply_id", "")),
+                                             words)).encode("utf-8", "surrogatepass")
+                                  ).hexdigest()[:24]
+            seen[base] = seen.get(base, 0) + 1
+            prints.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
+        out.append(prints)
+    return out
+
+
+def write_baseline(path: str, reports: list[Report], version: str = "") -> int:
+    items = []
+    for report, prints in zip(reports, fingerprints(reports)):
+        for finding, fp in zip(report.findings, prints):
+            items.append({"fingerprint": fp, "code": finding.code, "path": report.path,
+                          "reply_id": report.extra.get("reply_id"), "text": finding.text})
+    payload = {"voicecheck_baseline": BASELINE_FORMAT, "voicecheck_version": version,
+               "findings": items}
+    write_file(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    return len(items)
+
+
+def write_file(path: str, text: str) -> None:
+    """Write a report or baseline through a temporary file and a rename: a reader never sees
+    half a file, and a failed write leaves the old one."""
+    import tempfile
+
+    target = Path(path)
+    tmp = None
+    try:
+        handle, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
+                                       prefix=f".{target.name}.tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        raise VoicecheckError(f"cannot write: {exc.strerror or exc}", path=path,
+                              code="E223") from None
+
+
+def read_baseline(path: str) -> set[str]:
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise VoicecheckError("baseline not found (create it with --write-baseline)",
+                              path=path, code="E224") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VoicecheckError(f"cannot read baseline: {exc}", path=path, code="E224") from None
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        raise VoicecheckError(f"baseline is not valid JSON ({getattr(exc, 'msg', exc)})",
+                              path=path, line=line, code="E224") from None
+    if not isinstance(data, dict) or "voicecheck_baseline" not in data:
+        raise VoicecheckError("not a voicecheck baseline (create one with --write-baseline)",
+                              path=path, code="E224")
+    version = data["voicecheck_baseline"]
+    if version != BASELINE_FORMAT:
+        raise VoicecheckError(f"baseline format {version!r} is not the one this voicecheck "
+                              f"reads ({BASELINE_FORMAT}); re-create it with --write-baseline",
+                              path=path, code="E224")
+    items = data.get("findings")
+    if not isinstance(items, list) or not all(isinstance(i, dict) and
+                                              isinstance(i.get("fingerprint"), str)
+                                              for i in items):
+        raise VoicecheckError("baseline 'findings' must be a list of objects with a "
+                              "'fingerprint'", path=path, code="E224")
+    return {i["fingerprint"] for i in items}
+
+
+def _drop_baselined(reports: list[Report], known: set[str], guide_of: Callable[[Report], Any]
+                    ) -> tuple[list[Report], int]:
+    out = []
+    dropped = 0
+    for report, prints in zip(reports, fingerprints(reports)):
+        kept = [f for f, fp in zip(report.findings, prints) if fp not in known]
+        dropped += len(report.findings) - len(kept)
+        out.append(_rescored(report, kept, guide_of(report))
+                   if len(kept) != len(report.findings) else report)
+    return out, dropped
+
+
+def _rescored(report: Report, findings: list[Finding], guide: Any, **changes: Any) -> Report:
+    """The report with only `findings` left: score and verdict follow what is reported."""
+    score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
+    return replace(report, findings=tuple(findings), score=score,
+                   verdict=verdict_for(findings, score, guide), **changes)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _fields_for(options: LintOptions, info: _GuideInfo) -> Any:
+    from voicecheck.io.readers import Fields
+
+    merged = {**info.fields, **{k: v for k, v in options.fields.items() if v}}
+    return Fields(**merged) if merged else None
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def lint(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
+    """Lint files and folders of canned replies; never raises for a bad library file (the
+    error is in `LintRun.errors`), only for a bad guide or baseline."""
+    from voicecheck.io.readers import read_library
+
+    options = options or LintOptions()
+    started = time.perf_counter()
+    known = known_codes()
+    guides = _Guides(options, known)
+    baseline = read_baseline(options.baseline) if options.baseline else None
+    errors: list[VoicecheckError] = []
+    files = discover(paths, guides, options, errors)
+    cache_dir = None
+    if options.cache:
+        cache_dir = Path(options.cache_dir) if options.cache_dir else \
+            Path.cwd() / ".voicecheck_cache"
+    cache = _Cache(cache_dir, _rules_fingerprint(options.version) if cache_dir else "")
+    per_file: list[tuple[str, list[Report] | None]] = []
+    guide_of_file: dict[str, Any] = {}
+    pending: list[tuple[int, Any, _GuideInfo, str]] = []  # (file index, SourceFile, guide, key)
+    cached_files = 0
+    for file in files:
+        shown = _display(file)
+        info = guides.for_file(file)
+        guide_of_file[shown] = info.checker.guide
+        key = ""
+        if cache_dir is not None:
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = None
+            if data is not None:
+                key = cache.key(data, shown, info.fingerprint, options.input_format or "",
+                                json.dumps(options.fields, sort_keys=True), options.lang or "",
+                                options.channel or "")
+                hit = cache.get(key)
+                if hit is not None:
+                    per_file.append((shown, hit))
+                    cached_files += 1
+                    continue
+        try:
+            source = read_library(file, options.input_format, _fields_for(options, info))
+        except VoicecheckError as error:
+            if not error.path:
+                error.path = shown
+            errors.append(error)
+            continue
+        per_file.append((shown, None))
+        pending.append((len(per_file) - 1, source, info, key))
+    tasks = []
+    for _index, source, info, _key in pending:
+        for reply in source.replies:
+            tasks.append((info.key, reply.text, options.lang or reply.lang,
+                          options.channel or reply.channel or info.channel))
+    results = _run_checks(tasks, guides.all(), options)
+    position = 0
+    for index, source, info, key in pending:
+        shown = per_file[index][0]
+        reports = []
+        for reply in source.replies:
+            result = results[position]
+            position += 1
+            if isinstance(result, VoicecheckError):
+                result.path = shown
+                errors.append(result)
+                continue
+            reports.append(_place(result, reply, source, shown, info, known))
+        per_file[index] = (shown, reports)
+        if key:
+            cache.put(key, reports)
+    reports = [r for _shown, file_reports in per_file for r in (file_reports or [])]
+    baselined = 0
+    if baseline is not None:
+        reports, baselined = _drop_baselined(reports, baseline,
+                                             lambda r: guide_of_file[r.path or ""])
+    return LintRun(reports, errors, len(files), time.perf_counter() - started,
+                   cached_files=cached_files, baselined=baselined)
+
+
+def _place(report: Report, reply: Any, source: Any, shown: str, info: _GuideInfo,
+           known: dict[str, str]) -> Report:
+    """Move a reply's findings to file positions, then apply suppressions and ignores."""
+    placed = []
+    for f in report.findings:
+        line, column = source.position(reply.source_offset(f.start))
+        placed.append(replace(f, line=line, column=column))
+    if reply.suppressions:
+        placed = _apply_suppressions(reply, placed, known, info.checker.guide.rules)
+    if info.ignores:
+        rel = _relative(Path(source.path), info.root) or shown
+        ignored: set[str] = set()
+        for spec, codes in info.ignores:
+            if spec.match_file(rel):
+                ignored |= codes
+        placed = [f for f in placed if f.code not in ignored]
+    extra = dict(report.extra)
+    extra.update({"reply_id": reply.reply_id, "title": reply.title})
+    return _rescored(report, placed, info.checker.guide, path=shown, extra=extra)
