@@ -53,6 +53,7 @@ _ARABIC_NAME = r"[\u0600-\u06ff\u200c]{2,}(?: [\u0600-\u06ff\u200c]{2,})?"
 _DASH = "-\u2013\u2014~"
 
 _FULL_LANGID_LOCK = threading.Lock()
+_SISTERS = ("id", "ms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,8 @@ class CustomerContext:
 
     `language` is None when the message is empty or in a language we do not support; `note`
     then says which. `address` is formal, informal, mixed or none. `keywords` are the folded
-    lemmas of the message's content words (what a personal reply may echo).
+    lemmas of the message's content words (what a personal reply may echo); `problem_words`
+    those of the words that showed a complaint ("arrived", "broken", "charged").
     """
 
     text: str
@@ -72,6 +74,7 @@ class CustomerContext:
     issue: str | None = None
     note: str | None = None
     keywords: frozenset[str] = field(default=frozenset(), repr=False)
+    problem_words: frozenset[str] = field(default=frozenset(), repr=False)
 
     def has(self, *situations: str) -> bool:
         return any(x in self.situations for x in situations)
@@ -171,12 +174,14 @@ def language_context(lang: str) -> LanguageContext:
 
 
 def analyze_customer(text: str | None, lang: str | None = None,
-                     hostility: Callable[[Draft], float | None] | None = None
-                     ) -> CustomerContext | None:
+                     hostility: Callable[[Draft], float | None] | None = None,
+                     reply_lang: str | None = None) -> CustomerContext | None:
     """The context of a customer's message, or None when no message was given.
 
     `lang` forces the language; `hostility` (the tone model's hostility head, 0-1, on the
-    customer's words) adds anger when the words alone do not show it.
+    customer's words) adds anger when the words alone do not show it. `reply_lang`, the
+    reply's language, settles Indonesian against Malay: a short message rarely tells them
+    apart, and the reply's language reads the other one nearly as well.
 
     >>> ctx = analyze_customer("My order still hasn't arrived!! Thanks, Sarah")
     >>> ctx.language, ctx.situations, ctx.name, ctx.issue
@@ -188,6 +193,8 @@ def analyze_customer(text: str | None, lang: str | None = None,
     if not text.strip():
         return CustomerContext(text, None, note="empty customer message")
     language = lang if lang in LANGS else _identify(text)
+    if language in _SISTERS and reply_lang in _SISTERS:
+        language = reply_lang
     if language is None:
         return CustomerContext(text, None, note="unsupported customer language")
     data = language_context(language)
@@ -202,10 +209,14 @@ def _describe(text: str, draft: Draft, data: LanguageContext,
     formal = informal = 0
     excepted: list[tuple[int, int]] = []
     address_hits: list[tuple[str, int, int]] = []
+    problem: set[str] = set()
     for entry, first, last in data.matcher.find(draft.tokens):
         kind, value = entry.payload
         if kind == "situation":
             situations.add(value)
+            if value in ("complaint", "anger"):
+                problem.update(t.lemma for t in draft.tokens[first:last]
+                               if _content(t, data))
         elif kind == "issue":
             issue = issue or value
         elif value == "except":
@@ -235,12 +246,16 @@ def _describe(text: str, draft: Draft, data: LanguageContext,
     if data.lang != "en":
         address = ("mixed" if formal and informal else "formal" if formal else
                    "informal" if informal else "none")
-    keywords = frozenset(t.lemma for t in draft.tokens
-                         if t.is_word and len(t.text) >= 4 and t.text not in data.stopwords
-                         and not t.text.isdigit())
+    keywords = frozenset(t.lemma for t in draft.tokens if _content(t, data))
     return CustomerContext(text, data.lang, address,
                            tuple(x for x in SITUATIONS if x in situations),
-                           _signed_name(text, data), issue, None, keywords)
+                           _signed_name(text, data), issue, None, keywords, frozenset(problem))
+
+
+def _content(token: Any, data: LanguageContext) -> bool:
+    """A word that carries content: not a function word, a generic support word or a number."""
+    return (token.is_word and len(token.text) >= 4 and token.text not in data.stopwords
+            and token.lemma not in data.stopwords and not token.text.isdigit())
 
 
 def _signed_name(text: str, data: LanguageContext) -> str | None:

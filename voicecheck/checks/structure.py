@@ -198,8 +198,13 @@ class StructureRule:
 
     def _acknowledge(self, draft: Draft, ctx: Context, severity: str,
                      customer: CustomerContext) -> list[Finding]:
-        if not self._expected(customer) or self._has_cue(draft) or self._personal(draft, customer):
+        if not self._expected(customer) or self._has_cue(draft):
             return []
+        if any(t.lemma in customer.problem_words for t in draft.tokens if t.is_word):
+            return []  # the reply names the problem in the customer's words
+        _, borrowed = _cue_index(draft.lang)
+        if any(_cues(draft).get((code, "discount")) for code in borrowed.get(self.rule.code, ())):
+            return []  # a stock apology is a weak acknowledgement; VC110/VC402 say it is weak
         return self._missing(draft, ctx, severity)
 
     def _apology(self, draft: Draft, ctx: Context, severity: str,
@@ -222,6 +227,8 @@ class StructureRule:
                    customer: CustomerContext) -> list[Finding]:
         if not self._expected(customer) or self._has_cue(draft) or _LINK.search(draft.original):
             return []
+        if _QUESTION_MARKS.search(draft.clean.text):
+            return []  # a question to the customer is where the conversation goes next
         return self._missing(draft, ctx, severity)
 
     def _thanks(self, draft: Draft, ctx: Context, severity: str,

@@ -1,0 +1,153 @@
+"""Precision, recall and F1 of the reply-in-context checks (4xx) on the labelled cases in
+tests/cases/<lang>.yaml: per check and language, and over all languages.
+
+Each case is a customer message, a reply, a channel and the 4xx codes a careful support lead
+would raise; a check's true positives are the cases where it fires and is expected, false
+positives where it fires unexpected, false negatives where it is expected and silent.
+
+    python bench/eval_cases.py                 # the table (the one in docs/quality.md)
+    python bench/eval_cases.py --errors        # also list every wrong case (not the held-out ones)
+    python bench/eval_cases.py --holdout-only  # only the cases set aside before tuning
+    python bench/eval_cases.py --tuning        # everything but those (what tuning may look at)
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import ROOT, machine  # noqa: E402
+
+CASES = ROOT / "tests" / "cases"
+LANGS = tuple(p for p in ("en", "id", "ms", "fa") if (ROOT / "tests" / "cases" / f"{p}.yaml").exists())
+PREFIX = "VC4"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    lang: str
+    customer: str | None
+    reply: str
+    channel: str | None
+    expect: frozenset[str]
+    holdout: bool = False
+    guide: dict[str, Any] | None = None
+
+
+def load_cases(lang: str) -> list[Case]:
+    """The labelled cases of `lang`."""
+    import yaml
+
+    path = CASES / f"{lang}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Case(c["id"], lang, c.get("customer"), c["reply"], c.get("channel"),
+                 frozenset(c.get("expect") or ()), bool(c.get("holdout")), c.get("guide"))
+            for c in data["cases"]]
+
+
+def found_codes(checker: Any, case: Case) -> frozenset[str]:
+    """The 4xx codes the checker raises on a case."""
+    report = checker.check(case.reply, lang=case.lang, channel=case.channel,
+                           customer=case.customer)
+    return frozenset(f.code for f in report.findings if f.code.startswith(PREFIX))
+
+
+@dataclass(slots=True)
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None
+                                                    else None)
+
+
+def score(results: Iterable[tuple[Case, frozenset[str]]]
+          ) -> dict[tuple[str, str], Counts]:
+    """(code, lang) -> Counts, and (code, "all") over the languages."""
+    table: dict[tuple[str, str], Counts] = collections.defaultdict(Counts)
+    for case, found in results:
+        for code in found | case.expect:
+            for key in ((code, case.lang), (code, "all")):
+                counts = table[key]
+                if code in found and code in case.expect:
+                    counts.tp += 1
+                elif code in found:
+                    counts.fp += 1
+                else:
+                    counts.fn += 1
+    return table
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def render(table: dict[tuple[str, str], Counts], names: dict[str, str]) -> str:
+    langs = [lang for lang in LANGS if any(k[1] == lang for k in table)]
+    header = "| check | " + " | ".join(f"{lang} P / R / F1 (tp fp fn)" for lang in langs) + \
+        " | all P / R / F1 |"
+    lines = [header, "|---|" + "---|" * (len(langs) + 1)]
+    for code in sorted({k[0] for k in table}):
+        cells = []
+        for lang in langs:
+            c = table.get((code, lang))
+            cells.append("" if c is None else
+                         f"{_cell(c.precision)} / {_cell(c.recall)} / {_cell(c.f1)} "
+                         f"({c.tp} {c.fp} {c.fn})")
+        total = table[(code, "all")]
+        cells.append(f"{_cell(total.precision)} / {_cell(total.recall)} / {_cell(total.f1)}")
+        lines.append(f"| {code} {names.get(code, '')} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--holdout-only", action="store_true")
+    parser.add_argument("--tuning", action="store_true", help="leave the held-out cases out")
+    args = parser.parse_args()
+    from voicecheck.checks.registry import all_rules
+    from voicecheck.engine import Checker
+
+    names = {r.code: r.slug for r in all_rules() if r.code.startswith(PREFIX)}
+    checker = Checker()
+    results = []
+    started = time.perf_counter()
+    for lang in LANGS:
+        for case in load_cases(lang):
+            if (args.holdout_only and not case.holdout) or (args.tuning and case.holdout):
+                continue
+            results.append((case, found_codes(checker, case)))
+    elapsed = time.perf_counter() - started
+    held = sum(1 for case, _ in results if case.holdout)
+    print(f"# eval_cases — {time.strftime('%Y-%m-%d')} — {machine()} — {len(results)} cases "
+          f"({held} held out), {elapsed:.1f} s")
+    print(render(score(results), names))
+    if args.errors:
+        for case, found in results:
+            if found != case.expect and not case.holdout:
+                print(f"{case.id}: expected {sorted(case.expect)} found {sorted(found)}")
+
+
+if __name__ == "__main__":
+    main()
