@@ -198,6 +198,17 @@ def test_sarif_input_errors_are_notifications(run):
     assert location["region"]["startLine"] == 4
 
 
+def test_sarif_warns_when_github_would_refuse_the_file(run, monkeypatch):
+    from voicecheck.io import sarif as sarif_module
+
+    assert not [n for n in sarif(run)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+                if n["level"] == "warning"]
+    monkeypatch.setattr(sarif_module, "GITHUB_MAX_RESULTS", 2)
+    notes = sarif(run)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["error", "warning"]
+    assert "refuses more than 2 per run" in notes[1]["message"]["text"]
+
+
 def test_sarif_paths_are_uri_references():
     finding = Finding("VC222", "shouting", "warning", "m", 0, 3, 1, 1, "BIG")
     report = dataclasses.replace(_report(finding, "BIG"), path="my lib/100% done#1.txt")
@@ -282,6 +293,18 @@ def test_github_annotation_line(run):
     error = next(line for line in lines if line.startswith("::error"))
     assert error.startswith("::error file=lib/broken.json,line=4,title=E210::not valid JSON")
     assert lines[-1].startswith("voicecheck: ")
+
+
+def test_github_most_severe_first(checker):
+    reports = [dataclasses.replace(checker.check(text, lang="en"), path="a.txt",
+                                   extra={"reply_id": str(i), "title": None})
+               for i, text in enumerate(["To be honest, basically it shipped.", REFUND,
+                                         "Send it to {{name}} please."])]
+    levels = [line[2:].split(" ")[0] for line in render("github", LintRun(reports, [], 1, 0))
+              .splitlines() if line.startswith("::")]
+    assert set(levels) == {"error", "warning", "notice"}
+    rank = {"error": 0, "warning": 1, "notice": 2}
+    assert levels == sorted(levels, key=rank.get)
 
 
 def _unescape(text: str) -> str:

@@ -125,6 +125,19 @@ def test_summary_tables_and_clean_replies_collapsed(run, page):
     assert page.count('<article class="reply"') == sum(1 for r in run.reports if r.findings)
 
 
+def test_large_runs_list_the_first_replies_in_full(run, monkeypatch):
+    from voicecheck.io import html_report
+
+    assert "<details open><summary><h2>Replies with findings" in render("html", run)
+    monkeypatch.setattr(html_report, "MAX_FULL_REPLIES", 1)
+    monkeypatch.setattr(html_report, "OPEN_TABLE_ROWS", 1)
+    page = render("html", run)
+    assert page.count('<article class="reply"') == 1
+    assert "2 more replies with findings are in the table above" in page
+    assert "<details><summary><h2>Replies with findings (3)</h2>" in page
+    assert len(_rows(page, "replies")) == 3
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_highlight_keeps_the_text(data):

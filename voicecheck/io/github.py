@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from voicecheck.io.lintrun import LintRun, end_position, reply_name
+from voicecheck.model import SEVERITY_RANK, Finding, Report
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -44,27 +45,34 @@ def command(level: str, message: str, **props: object) -> str:
         f"::{level}::{escape_data(message)}"
 
 
+def annotation(report: Report, index: int, finding: Finding) -> str:
+    """The workflow command for one finding."""
+    end_line, end_column = end_position(finding)
+    same_line = end_line == finding.line
+    message = f"{finding.message} (reply {reply_name(report, index)})"
+    if finding.suggestions:
+        message += f"\nSuggestion: {finding.suggestions[0].text or '(remove the words)'}"
+    return command(LEVEL[finding.severity], message, file=report.path or "-",
+                   line=finding.line, endLine=end_line,
+                   col=finding.column if same_line else None,
+                   endColumn=end_column if same_line else None,
+                   title=f"{finding.code} {finding.rule}")
+
+
 def render(run: LintRun, *, fail_on: str = "error") -> str:
-    """The run as workflow commands, then a one-line summary for the log."""
-    lines = []
-    for index, report in enumerate(run.reports):
-        for finding in report.findings:
-            end_line, end_column = end_position(finding)
-            same_line = end_line == finding.line
-            message = f"{finding.message} (reply {reply_name(report, index)})"
-            if finding.suggestions:
-                message += f"\nSuggestion: {finding.suggestions[0].text or '(remove the words)'}"
-            lines.append(command(
-                LEVEL[finding.severity], message, file=report.path or "-", line=finding.line,
-                endLine=end_line, col=finding.column if same_line else None,
-                endColumn=end_column if same_line else None,
-                title=f"{finding.code} {finding.rule}"))
-    for error in run.errors:
-        lines.append(command("error", getattr(error, "message", str(error)),
-                             file=getattr(error, "path", None), line=getattr(error, "line", None),
-                             title=getattr(error, "code", None) or "voicecheck"))
-    findings = sum(len(r.findings) for r in run.reports)
-    summary = (f"voicecheck: {findings} finding{'s' if findings != 1 else ''} in "
+    """The run as workflow commands, then a one-line summary for the log.
+
+    Unreadable files first, then errors, warnings, notices: GitHub shows only the first few
+    annotations of each kind per step (10) and per job (50); the rest stay in the log.
+    """
+    lines = [command("error", getattr(e, "message", str(e)), file=getattr(e, "path", None),
+                     line=getattr(e, "line", None), title=getattr(e, "code", None) or "voicecheck")
+             for e in run.errors]
+    found = [(index, report, finding) for index, report in enumerate(run.reports)
+             for finding in report.findings]
+    found.sort(key=lambda item: -SEVERITY_RANK[item[2].severity])
+    lines.extend(annotation(report, index, finding) for index, report, finding in found)
+    summary = (f"voicecheck: {len(found)} finding{'s' if len(found) != 1 else ''} in "
                f"{len(run.reports)} replies from {run.files} file{'s' if run.files != 1 else ''}")
     if run.errors:
         summary += f"; {len(run.errors)} file{'s' if len(run.errors) != 1 else ''} not read"

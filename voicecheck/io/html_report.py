@@ -20,7 +20,8 @@ from voicecheck.io.lintrun import LintRun, fails, reply_id, rule_info
 from voicecheck.model import SEVERITY_RANK, Finding, Report
 
 RTL_LANGUAGES = {"fa"}
-MAX_FULL_REPLIES = 10_000  # beyond this the page gets too heavy to scroll; the table lists all
+MAX_FULL_REPLIES = 5_000  # beyond this the page gets too heavy to scroll; the table lists all
+OPEN_TABLE_ROWS = 1_000  # longer reply tables start collapsed (layout cost on opening the page)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -194,9 +195,12 @@ def render(run: LintRun, *, fail_on: str = "error") -> str:
     parts.append('<section><h2>Languages</h2>' + _table(
         "languages", ["Language", "Replies", "Pass", "Warn", "Fail", "Findings", "Mean score"],
         _language_rows(run), {1, 2, 3, 4, 5, 6}) + "</section>")
-    parts.append(f'<section><h2>Replies with findings ({len(with_findings)})</h2>' + _table(
-        "replies", reply_headers, [_reply_row(r, i, i in full) for i, r in with_findings],
-        reply_numeric) + "</section>")
+    is_open = " open" if len(with_findings) <= OPEN_TABLE_ROWS else ""
+    parts.append(f'<section><details{is_open}><summary><h2>Replies with findings '
+                 f'({len(with_findings)})</h2></summary>' + _table(
+                     "replies", reply_headers,
+                     [_reply_row(r, i, i in full) for i, r in with_findings], reply_numeric)
+                 + "</details></section>")
     if with_findings:
         parts.append('<section id="details"><h2>Findings by reply</h2>')
         parts.extend(_reply_article(r, i, fail_on) for i, r in with_findings if i in full)
@@ -234,7 +238,8 @@ th[aria-sort=ascending] button::after{content:" \\25B2"}
 th[aria-sort=descending] button::after{content:" \\25BC"}
 .sev.error,.verdict.fail{color:var(--error)}.sev.warning,.verdict.warn{color:var(--warning)}
 .sev.info{color:var(--info)}.verdict.pass{color:var(--ok)}
-article.reply{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0}
+article.reply{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0;
+content-visibility:auto;contain-intrinsic-size:auto 10rem}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;background:#fafafa;padding:.5rem;
 border-radius:4px}
 mark{border-radius:3px;padding:0 1px;cursor:help}

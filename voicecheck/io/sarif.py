@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/voicecheck/voicecheck"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "voicecheck/v1"
+GITHUB_MAX_RESULTS = 25_000  # per run; GitHub code scanning rejects a file with more
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -45,7 +47,8 @@ def tool_version() -> str:
 
 def render(run: LintRun, *, fail_on: str = "error") -> str:
     """The run as a SARIF 2.1.0 log (JSON text)."""
-    text = json.dumps(sarif_log(run, fail_on=fail_on), ensure_ascii=False, indent=1)
+    # Compact: json's C encoder only runs without indent (5x faster on 20,000 replies).
+    text = json.dumps(sarif_log(run, fail_on=fail_on), ensure_ascii=False)
     # A lone surrogate (a JSON library file may hold one as "\\ud83d") cannot be written as
     # UTF-8; as a JSON escape it survives, and only strings can contain one.
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
@@ -71,6 +74,12 @@ def sarif_log(run: LintRun, *, fail_on: str = "error") -> dict[str, Any]:
             results.append(_result(report, r_index, finding, index[finding.code],
                                    prints[r_index][f_index], files))
     code = exit_code(run, fail_on)
+    notes = [_notification(e) for e in run.errors]
+    if len(results) > GITHUB_MAX_RESULTS:
+        notes.append({"level": "warning", "message": {"text": (
+            f"{len(results):,} results: GitHub code scanning refuses more than "
+            f"{GITHUB_MAX_RESULTS:,} per run; adopt a baseline (--write-baseline) or ignore "
+            "rules in the guide before uploading")}})
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -85,7 +94,7 @@ def sarif_log(run: LintRun, *, fail_on: str = "error") -> dict[str, Any]:
             "invocations": [{
                 "executionSuccessful": not run.errors,
                 "exitCode": code,
-                "toolExecutionNotifications": [_notification(e) for e in run.errors],
+                "toolExecutionNotifications": notes,
                 "properties": {"files": run.files, "replies": len(run.reports),
                                "elapsedSeconds": round(run.elapsed, 3), "failOn": fail_on},
             }],
@@ -190,6 +199,7 @@ def _result(report: Report, r_index: int, finding: Finding, rule_index: int,
     return result
 
 
+@lru_cache(maxsize=4096)
 def _uri(path: str) -> str:
     """A relative URI reference for a library path ('/' separators, spaces and % escaped)."""
     from urllib.parse import quote
