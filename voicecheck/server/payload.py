@@ -37,7 +37,7 @@ class Limits:
     body_timeout: float = 10.0        # seconds to receive the whole body
     time_budget: float = 2.0          # seconds from arrival to the answer
     max_in_flight: int = 64           # check requests being handled at once, per process
-    queue_timeout: float = 0.05       # seconds a check may wait for its turn before a 503
+    queue_timeout: float = 0.03       # seconds a check may wait for its turn before a 503
     threads: int = 2                  # checks run at once in the thread pool
     inline_below: int = 4_000         # characters: shorter checks run on the event loop
 
