@@ -539,6 +539,9 @@ def guide_validate(path: str | None) -> None:
         raise VoicecheckError("no .voicecheck.yaml here or above; create one with "
                               "`voicecheck guide init`", code="E105")
     loaded = load_guide(target)
+    from voicecheck.rewrite.templates import TemplateSet
+
+    TemplateSet(loaded)  # compiles and test-renders the guide's own templates (E240-E244)
     names = known_names()
     for name in loaded.rules:
         if name not in names:

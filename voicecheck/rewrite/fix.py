@@ -67,6 +67,10 @@ def choose(findings: Iterable[Finding], text: str, unsafe: bool = False) -> list
         if s.start == s.end and s.text.strip() and s.text.strip() in text:
             continue  # inserting a sentence the reply already has would only repeat it
         wanted.append(s)
+    if any(s.start != s.end for s in wanted):
+        # replacements first: after a re-check, a missing part may no longer be missing
+        # (a stock apology rewritten into a real one settles "no apology")
+        wanted = [s for s in wanted if s.start != s.end]
     wanted.sort(key=lambda s: (s.start, s.end))
     chosen: list[Suggestion] = []
     last_end = -1
@@ -85,7 +89,11 @@ def apply(text: str, suggestions: list[Suggestion]) -> str:
     >>> apply("pls utilize it", [Suggestion("please", 0, 3), Suggestion("use", 4, 11)])
     'please use it'
     """
-    for s in sorted(suggestions, key=lambda s: (s.start, s.end), reverse=True):
+    # right to left; insertions at one place keep their given order
+    order = sorted(range(len(suggestions)),
+                   key=lambda i: (suggestions[i].start, suggestions[i].end, i), reverse=True)
+    for i in order:
+        s = suggestions[i]
         text = text[:s.start] + s.text + text[s.end:]
     return text
 

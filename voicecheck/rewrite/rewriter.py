@@ -76,12 +76,12 @@ class Rewriter:
                customer: Any = None) -> dict[str, Any]:
         """The documented template variables (docs/rewrites.md); unknown ones are ""."""
         rewrite = self.guide.rewrite or {}
-        situations = tuple(getattr(customer, "situations", ()) or ())
+        situations = tuple(_field(customer, "situations") or ())
         situation = next((s for s in _SITUATION_ORDER if s in situations),
                          situations[0] if situations else "")
         return {"brand": self.guide.brand or "", "language": lang,
-                "customer_name": getattr(customer, "name", None) or "",
-                "issue": getattr(customer, "issue", None) or "",
+                "customer_name": _field(customer, "name") or "",
+                "issue": _field(customer, "issue") or "",
                 "situation": situation,
                 "agent_name": rewrite.get("agent_name", ""),
                 "sign_off": (rewrite.get("sign_off") or {}).get(lang, ""),
@@ -132,6 +132,13 @@ class Rewriter:
             return None
         return Suggestion(_fitted(rendered, finding.text), finding.start, finding.end,
                           plan.safe)
+
+
+def _field(customer: Any, name: str) -> Any:
+    """A field of the customer context: a CustomerContext, or its JSON form (a dict)."""
+    if isinstance(customer, dict):
+        return customer.get(name)
+    return getattr(customer, name, None)
 
 
 def _fitted(rendered: str, matched: str) -> str:
@@ -231,6 +238,15 @@ def _body_end(text: str) -> int:
     if keep == len(lines):
         return len(text.rstrip())
     return len("\n".join(lines[:keep]).rstrip())
+
+
+def has_closing(text: str) -> bool:
+    """Whether the reply ends with a short closing block after a line break ("Thanks,\nSam").
+
+    >>> has_closing("Your refund is done.\\n\\nBest,\\nAlex"), has_closing("Your refund is done.")
+    (True, False)
+    """
+    return _body_end(text) < len(text.rstrip())
 
 
 def insertion(text: str, sentence: str, where: str, safe: bool = False) -> Suggestion:

@@ -1,0 +1,278 @@
+"""`check --fix` / `--diff` / `--unsafe-fixes` and `suggest`: fixes are applied without
+overlaps, fixing twice changes nothing, files keep their encoding and line breaks, and
+symlinks, read-only files and files changed mid-run are refused with the original untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from voicecheck.checks.registry import LANGS, pack_rules
+from voicecheck.engine import Checker
+from voicecheck.guide import guide_from_mapping
+from voicecheck.model import Finding, Suggestion, VoicecheckError
+from voicecheck.rewrite.fix import apply, choose, fix_file, fix_text, read_source
+from tests.conftest import run_cli
+
+DRAFT = ("We apologize for any inconvenience. To be honest, we will utilize a new courier "
+         "asap. Pls wait.")
+
+
+def _f(start, end, *suggestions):
+    return Finding("VC000", "x", "info", "m", start, end, 1, start + 1, "", tuple(suggestions))
+
+
+def test_choose_takes_first_allowed_suggestion_left_to_right_without_overlaps():
+    text = "aaaa bbbb cccc"
+    findings = [
+        _f(0, 4, Suggestion("A", 0, 4, True), Suggestion("Z", 0, 4, True)),
+        _f(2, 7, Suggestion("X", 2, 7, True)),          # overlaps the first: skipped
+        _f(10, 14, Suggestion("C", 10, 14, False)),     # unsafe: only with unsafe=True
+        _f(5, 9, Suggestion("bbbb", 5, 9, True)),        # changes nothing: skipped
+    ]
+    assert [s.text for s in choose(findings, text)] == ["A"]
+    assert [s.text for s in choose(findings, text, unsafe=True)] == ["A", "C"]
+
+
+def test_insertions_wait_for_replacements_and_are_not_repeated():
+    text = "Done. Thanks."
+    ins = _f(0, 5, Suggestion("Sorry. ", 0, 0, False))
+    rep = _f(6, 13, Suggestion("Cheers.", 6, 13, False))
+    assert [s.text for s in choose([ins, rep], text, unsafe=True)] == ["Cheers."]
+    assert [s.text for s in choose([ins], text, unsafe=True)] == ["Sorry. "]
+    again = _f(0, 5, Suggestion("Done. ", 0, 0, False))
+    assert choose([again], text, unsafe=True) == []
+
+
+def test_insertions_at_one_place_keep_their_order():
+    out = apply("Body.", [Suggestion("One. ", 0, 0), Suggestion("Two. ", 0, 0)])
+    assert out == "One. Two. Body."
+
+
+def test_fix_text_safe_then_unsafe():
+    checker = Checker()
+
+    def check(text):
+        return checker.check(text, lang="en")
+
+    safe = fix_text(DRAFT, check)
+    assert safe.text == ("We apologize for any inconvenience. To be honest, we will use a new "
+                         "courier asap. Please wait.")
+    assert safe.applied == 2 and safe.stable and safe.remaining(unsafe=True) == 3
+    everything = fix_text(DRAFT, check, unsafe=True)
+    assert everything.text == ("I'm sorry about this. We will use a new courier within one "
+                               "working day. Please wait.")
+    assert everything.remaining() == 0
+
+
+# -- idempotence --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _checker(guide_json: str) -> Checker:
+    data = json.loads(guide_json)
+    return Checker(guide_from_mapping(data) if data is not None else None)
+
+
+def _examples():
+    for lang in LANGS:
+        for rule in pack_rules(lang):
+            if (rule.lang == "*" and lang != "en") or rule.kind == "suppression":
+                continue
+            for i, example in enumerate(rule.examples_bad):
+                yield pytest.param(lang, example, id=f"{lang}-{rule.code}-bad{i}")
+
+
+@pytest.mark.parametrize(("lang", "example"), list(_examples()))
+def test_fixing_every_bad_example_twice_changes_nothing_the_second_time(lang, example):
+    checker = _checker(json.dumps(example.guide, sort_keys=True))
+
+    def check(text):
+        return checker.check(text, lang=example.lang or lang, channel=example.channel,
+                             customer=example.customer)
+
+    for unsafe in (False, True):
+        first = fix_text(example.text, check, unsafe=unsafe)
+        assert first.stable, (first.text, [f.code for f in first.report.findings])
+        second = fix_text(first.text, check, unsafe=unsafe)
+        assert second.text == first.text and second.applied == 0
+
+
+_PIECES = {
+    "en": ["We apologize for any inconvenience.", "To be honest,", "basically", "utilize",
+           "pls", "u", "asap", "As per our policy,", "Please be advised that", "gonna",
+           "your order ships today.", "Thanks!", "in order to", "at this point in time",
+           "Rules are rules.", "Actually,", "the refund is done", "guys", "and any inconvenience"],
+    "id": ["Mohon maaf atas ketidaknyamanannya.", "Sejujurnya,", "gak", "udah", "secepatnya",
+           "Sesuai dengan kebijakan kami,", "pesanan Anda", "sudah dikirim.", "yg", "mohon dimaklumi"],
+    "ms": ["Kami memohon maaf atas sebarang kesulitan.", "Sebenarnya,", "tak", "nak",
+           "secepat mungkin", "Mengikut polisi kami,", "bayaran balik", "telah diproses."],
+    "fa": ["از بابت هرگونه ناراحتی پوزش می\u200cطلبیم.", "راستش", "در اسرع وقت",
+           "طبق قوانین شرکت،", "سفارش شما", "ارسال شد.", "میخوام", "نمیشه"],
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lang=st.sampled_from(LANGS), data=st.data())
+def test_fixing_generated_drafts_is_idempotent(lang, data):
+    pieces = data.draw(st.lists(st.sampled_from(_PIECES[lang]), min_size=1, max_size=8))
+    seps = data.draw(st.lists(st.sampled_from([" ", "  ", "\n", "\r\n", ", ", " \t"]),
+                              min_size=len(pieces), max_size=len(pieces)))
+    text = "".join(p + s for p, s in zip(pieces, seps)).strip() or "Thanks."
+    unsafe = data.draw(st.booleans())
+    checker = _checker("null")
+
+    def check(t):
+        return checker.check(t, lang=lang)
+
+    first = fix_text(text, check, unsafe=unsafe)
+    second = fix_text(first.text, check, unsafe=unsafe)
+    assert second.text == first.text, (text, first.text, second.text)
+    assert ("\r\n" in first.text) <= ("\r\n" in text)  # no CRLF out of nowhere
+
+
+# -- files --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-8", b""), ("utf-8-sig", b""),
+                                               ("utf-16", b"")])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_fix_keeps_encoding_and_newlines(tmp_path, encoding, bom, newline):
+    path = tmp_path / "reply.txt"
+    original = f"Hi Sam,{newline}Pls utilize the app.{newline}"
+    path.write_bytes(original.encode(encoding))
+    checker = Checker()
+    done = fix_file(str(path), lambda t: checker.check(t, lang="en"))
+    raw = path.read_bytes()
+    expected = f"Hi Sam,{newline}Please use the app.{newline}"
+    assert done.written and raw == expected.encode(encoding)
+    assert read_source(str(path)).encoding == encoding
+
+
+def test_cli_fix_writes_atomically_and_reports(tmp_path):
+    path = tmp_path / "reply.txt"
+    path.write_text(DRAFT, encoding="utf-8")
+    os.chmod(path, 0o640)
+    result = run_cli("check", "--lang", "en", "--fix", str(path))
+    assert path.read_text(encoding="utf-8") == ("We apologize for any inconvenience. To be "
+                                                "honest, we will use a new courier asap. "
+                                                "Please wait.")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert "2 fixes applied, 3 remaining (3 more with --unsafe-fixes)" in result.stderr.decode()
+    assert not [p for p in tmp_path.iterdir() if p.name != "reply.txt"]  # no temp file left
+    again = run_cli("check", "--lang", "en", "--fix", str(path))
+    assert "0 fixes applied" in again.stderr.decode()
+
+
+def test_cli_diff_prints_and_writes_nothing(tmp_path):
+    path = tmp_path / "reply.txt"
+    path.write_text(DRAFT, encoding="utf-8")
+    result = run_cli("check", "--lang", "en", "--diff", "--unsafe-fixes", str(path))
+    out = result.stdout.decode()
+    assert result.returncode == 1
+    assert out.startswith(f"--- {path}\n+++ {path}\n")
+    assert "+I'm sorry about this. We will use a new courier within one working day." in out
+    assert path.read_text(encoding="utf-8") == DRAFT
+    clean = tmp_path / "clean.txt"
+    clean.write_text("Your parcel arrives tomorrow before noon.", encoding="utf-8")
+    nothing = run_cli("check", "--lang", "en", "--diff", str(clean))
+    assert nothing.returncode == 0 and nothing.stdout == b""
+
+
+def test_cli_diff_reads_standard_input_but_fix_needs_a_file():
+    diff = run_cli("check", "--lang", "en", "--diff", "-", stdin=b"Pls wait.")
+    assert diff.returncode == 1 and b"+Please wait." in diff.stdout
+    fix = run_cli("check", "--lang", "en", "--fix", "-", stdin=b"Pls wait.")
+    assert fix.returncode == 2 and b"E248" in fix.stderr
+
+
+def test_fix_refuses_a_symlink(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text("Pls wait.", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    result = run_cli("check", "--lang", "en", "--fix", str(link))
+    assert result.returncode == 2 and b"E245" in result.stderr and b"symlink" in result.stderr
+    assert target.read_text(encoding="utf-8") == "Pls wait." and link.is_symlink()
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root can write read-only files")
+def test_fix_refuses_a_read_only_file(tmp_path):
+    path = tmp_path / "reply.txt"
+    path.write_text("Pls wait.", encoding="utf-8")
+    os.chmod(path, 0o444)
+    result = run_cli("check", "--lang", "en", "--fix", str(path))
+    assert result.returncode == 2 and b"E246" in result.stderr
+    assert path.read_text(encoding="utf-8") == "Pls wait."
+
+
+def test_fix_refuses_a_read_only_file_even_as_root(tmp_path, monkeypatch):
+    path = tmp_path / "reply.txt"
+    path.write_text("Pls wait.", encoding="utf-8")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == path and
+                        mode & os.W_OK else real_access(p, mode))
+    with pytest.raises(VoicecheckError) as caught:
+        fix_file(str(path), lambda t: Checker().check(t, lang="en"))
+    assert caught.value.code == "E246"
+    assert path.read_text(encoding="utf-8") == "Pls wait."
+
+
+def test_fix_refuses_a_file_changed_during_the_run(tmp_path):
+    path = tmp_path / "reply.txt"
+    path.write_text("Pls wait.", encoding="utf-8")
+    checker = Checker()
+
+    def someone_edits():
+        path.write_text("Pls wait. I edited this meanwhile.", encoding="utf-8")
+
+    with pytest.raises(VoicecheckError) as caught:
+        fix_file(str(path), lambda t: checker.check(t, lang="en"), before_write=someone_edits)
+    assert caught.value.code == "E247" and "changed" in str(caught.value)
+    assert path.read_text(encoding="utf-8") == "Pls wait. I edited this meanwhile."
+    assert [p.name for p in tmp_path.iterdir()] == ["reply.txt"]
+
+
+# -- suggest ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "draft", "expected"), [
+    ("en", "We apologize for any inconvenience. As per our policy, refunds take 7 days.",
+     ["I'm sorry about this.", "Unfortunately, refunds take 7 days.", "Best wishes"]),
+    ("id", "Mohon maaf atas ketidaknyamanannya. Dana akan dikembalikan secepatnya.",
+     ["Mohon maaf atas masalah ini.", "dalam 1x24 jam", "Salam"]),
+    ("ms", "Kami memohon maaf atas sebarang kesulitan. Bayaran balik akan dibuat tidak lama "
+           "lagi.", ["Kami memohon maaf atas masalah ini.", "dalam tempoh 24 jam",
+                     "Salam hormat"]),
+    ("fa", "از بابت هرگونه ناراحتی پوزش می\u200cطلبیم. سفارش شما به\u200cزودی ارسال خواهد شد.",
+     ["بابت این مشکل واقعاً متأسفیم.", "ظرف ۲۴ ساعت آینده", "با احترام"]),
+])
+def test_suggest_prints_a_whole_improved_draft(lang, draft, expected):
+    result = run_cli("suggest", "--lang", lang, "-", stdin=draft.encode())
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    for words in expected:
+        assert words in out, (words, out)
+    assert "0 findings left" in result.stderr.decode()
+
+
+def test_suggest_adds_the_missing_parts_from_the_customer_message(tmp_path):
+    guide = tmp_path / ".voicecheck.yaml"
+    guide.write_text("brand: Acme\nrewrite: {agent_name: Alex, sign_off: Cheers}\n",
+                     encoding="utf-8")
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Refunds take 7-10 business days from the date of approval.\n",
+                     encoding="utf-8")
+    result = run_cli("suggest", "--lang", "en", "--guide", str(guide), "--customer",
+                     "I was charged twice for one order and nobody has answered my emails!",
+                     str(reply))
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert "Refunds take 7-10 business days" in out
+    assert "sorry" in out.lower()                       # an apology for the complaint
+    assert out.rstrip().endswith("Cheers,\nAlex at Acme")
+    assert reply.read_text(encoding="utf-8").startswith("Refunds take")  # file untouched

@@ -1,0 +1,296 @@
+"""Suggestion templates: the sandbox refuses hostile templates quickly and clearly, the shipped
+templates render in every language, a guide's templates override them, and findings get the
+right suggestions marked safe or unsafe."""
+
+from __future__ import annotations
+
+import itertools
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from voicecheck.checks.registry import LANGS, pack_rules
+from voicecheck.engine import Checker
+from voicecheck.model import VoicecheckError
+from voicecheck.rewrite.rewriter import deletion, insertion, is_safe
+from voicecheck.rewrite.templates import VARIABLES, compile_template, shipped_templates
+from tests.conftest import ROOT, run_cli
+
+SAMPLE = {"brand": "Acme", "customer_name": "Sam", "matched": "words", "replacement": "x",
+          "language": "en", "issue": "order", "situation": "complaint", "agent_name": "Alex",
+          "sign_off": "Cheers", "channel": "email", "address": "formal",
+          "formality": "neutral"}
+
+HOSTILE = {
+    "huge loop": ("{% for i in range(10**9) %}x{% endfor %}", "E243", "range()"),
+    "nested loops": ("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}"
+                     "{% endfor %}", "E243", "loop steps"),
+    "loop over a long literal": ("{% for a in '" + "x" * 3000 + "' %}{% for b in '"
+                                 + "y" * 3000 + "' %}{% endfor %}{% endfor %}", "E243",
+                                 "loop steps"),
+    "recursive macro": ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(1) }}", "E243",
+                        "a macro calling itself"),
+    "exponential macro": ("{% macro f(n) %}{{ f(n) }}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+                          "E243", ""),
+    "doubling macro": ("{% macro f(s) %}{{ f(s ~ s) }}{% endmacro %}{{ f('x') }}", "E243", ""),
+    "dunder attribute": ("{{ ''.__class__ }}", "E242", "attributes"),
+    "dunder on a variable": ("{{ brand.__class__.__mro__ }}", "E242", "attributes"),
+    "globals via subscript": ("{{ brand['__class__'] }}", "E242", "attributes"),
+    "str.format escape": ("{{ '{0.__class__}'.format(brand) }}", "E242", "attributes"),
+    "megabyte string": ("{{ 'x' * 10**8 }}", "E243", "'*'"),
+    "huge power": ("{{ 10**10**10 }}", "E243", "'**'"),
+    "percent formatting": ("{{ '%0999999999d' % 1 }}", "E242", "% string formatting"),
+    "join blow-up": ("{{ range(1000)|join('y' * 1999) }}", "E243", "join"),
+    "long output": ("{% for i in range(900) %}{{ brand }}{% endfor %}", "E243", "output"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_templates_are_refused_quickly_with_one_line(name):
+    source, code, words = HOSTILE[name]
+    started = time.perf_counter()
+    with pytest.raises(VoicecheckError) as caught:
+        compile_template(source, "/guides/templates/evil.j2").render(SAMPLE)
+    assert time.perf_counter() - started < 1.0
+    message = str(caught.value)
+    assert message.startswith(f"{code} /guides/templates/evil.j2")
+    assert "\n" not in message and words in message
+
+
+@pytest.mark.parametrize("source", [
+    "{{ cycler.__init__.__globals__ }}", "{{ lipsum(10000) }}", "{{ namespace() }}",
+    "{{ self.__init__ }}", "{{ config }}",
+])
+def test_globals_of_plain_jinja_are_not_there(source):
+    with pytest.raises(VoicecheckError) as caught:
+        compile_template(source, "evil.j2").render(SAMPLE)
+    assert caught.value.code in ("E241", "E242")
+
+
+@pytest.mark.parametrize(("source", "line", "code", "words"), [
+    ("Hi\n{% if %}", 2, "E240", "syntax error"),
+    ("Hi\n\n{{ custmer_name }}", 3, "E241", "did you mean 'customer_name'"),
+    ("{% include 'other.j2' %}", 1, "E240", "include"),
+    ("{% extends 'base.j2' %}", 1, "E240", "extend"),
+    ("{% import 'm.j2' as m %}", 1, "E240", "import"),
+])
+def test_template_mistakes_name_file_and_line(source, line, code, words):
+    with pytest.raises(VoicecheckError) as caught:
+        compile_template(source, "t/x.j2")
+    assert str(caught.value).startswith(f"{code} t/x.j2:{line}: ")
+    assert words in str(caught.value)
+
+
+def test_allowed_template_features_work():
+    source = ("{% macro greet(name) %}Hi {{ name|title }}{% endmacro %}"
+              "{{ greet(customer_name) if customer_name else 'Hi' }}, "
+              "{% for w in ['a', 'b'] %}{{ loop.index }}{{ w }}{% endfor %} "
+              "{{ brand|upper }} {{ matched[:3] }} {{ (2 ** 8) }}")
+    assert compile_template(source, "ok.j2").render(SAMPLE) == "Hi Sam, 1a2b ACME wor 256"
+
+
+def test_autoescape_is_off_for_text():
+    out = compile_template("{{ brand }} & <co>", "x.j2").render(dict(SAMPLE, brand="A&B"))
+    assert out == "A&B & <co>"
+
+
+def _template_cases():
+    for lang in LANGS:
+        for name in sorted(shipped_templates(lang)):
+            yield pytest.param(lang, name, id=f"{lang}-{name}")
+
+
+@pytest.mark.parametrize(("lang", "name"), list(_template_cases()))
+def test_shipped_templates_render_with_and_without_context(lang, name):
+    template = shipped_templates(lang)[name]
+    optional = ("customer_name", "issue", "situation", "agent_name", "sign_off", "brand",
+                "channel")
+    for known in itertools.product((False, True), repeat=2):
+        values = dict(SAMPLE, language=lang)
+        for i, key in enumerate(optional):
+            if not known[i % 2]:
+                values[key] = ""
+        for address in ("formal", "informal", "any"):
+            out = template.render(dict(values, address=address))
+            assert "{" not in out and "[" not in out  # no slot left for a person to fill
+
+
+def test_every_language_has_every_structure_template():
+    names = {"acknowledge", "apology", "next_step", "thanks", "move_to_dm", "sign_off",
+             "ownership", "robotic-apology", "corporate-speak", "policy-hiding", "filler",
+             "vague-timeline"}
+    for lang in LANGS:
+        assert names <= set(shipped_templates(lang)), lang
+
+
+def test_rules_name_only_templates_that_exist():
+    for lang in LANGS:
+        for rule in pack_rules(lang):
+            name = rule.params.get("template")
+            if name and (rule.lang == lang or lang == "en"):
+                assert name in shipped_templates(lang), (lang, rule.code, name)
+
+
+def test_persian_templates_join_verb_prefixes_with_zwnj():
+    for path in (ROOT / "rules" / "fa" / "templates").glob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        assert unicodedata.is_normalized("NFC", text)
+        for verb in ("می\u200cکنند", "می\u200cدهیم"):
+            assert verb.replace("\u200c", "") not in text, (path.name, verb)
+        assert "ي" not in text and "ك" not in text  # Persian yeh and kaf, not Arabic
+
+
+def test_variables_are_documented():
+    docs = (ROOT / "docs" / "rewrites.md").read_text(encoding="utf-8")
+    for name in VARIABLES:
+        assert f"`{name}`" in docs, name
+
+
+# -- suggestions on findings ------------------------------------------------------------------
+
+def _finding(report, code):
+    return next(f for f in report.findings if f.code == code)
+
+
+@pytest.mark.parametrize(("lang", "text", "code", "expected"), [
+    ("en", "We apologize for any inconvenience. Your order ships today.", "VC110",
+     "I'm sorry about this"),
+    ("en", "Please accept our apologies for the delay and any inconvenience.", "VC110", ""),
+    ("en", "We regret to inform you that the item is out of stock.", "VC111",
+     "I'm sorry to tell you"),
+    ("en", "Company policy does not allow exchanges after 30 days.", "VC112", "We can't offer"),
+    ("en", "The fix will be out soon.", "VC128", "within one working day."),
+    ("id", "Pesanan Anda akan kami proses secepatnya.", "VC128", "dalam 1x24 jam"),
+    ("id", "Kebijakan kami tidak memperbolehkan penukaran setelah 7 hari.", "VC112",
+     "Kami belum bisa melayani"),
+    ("ms", "Selaras dengan polisi kami, bayaran balik tidak dapat diberikan.", "VC112",
+     "Malangnya"),
+    ("ms", "Kami akan hubungi tuan secepat mungkin.", "VC128", "dalam tempoh 24 jam"),
+    ("fa", "مطابق مقررات، امکان استرداد وجه وجود ندارد.", "VC112", "متأسفانه"),
+    ("fa", "سفارش شما به\u200cزودی ارسال خواهد شد.", "VC128", "ظرف ۲۴ ساعت آینده"),
+])
+def test_phrase_rules_get_template_suggestions(lang, text, code, expected):
+    finding = _finding(Checker().check(text, lang=lang), code)
+    first = finding.suggestions[0]
+    assert first.text == expected and first.safe is False
+
+
+def test_filler_deletion_takes_the_comma_and_capitalises():
+    report = Checker().check("To be honest, the refund is done.", lang="en")
+    first = _finding(report, "VC119").suggestions[0]
+    assert (first.text, first.start, first.end) == ("The", 0, 17)
+
+
+def test_substitutions_are_safe_and_rewrites_unsafe():
+    report = Checker().check("Pls utilize the app. We apologize for any inconvenience.",
+                             lang="en")
+    safety = {f.code: f.suggestions[0].safe for f in report.findings if f.suggestions}
+    assert safety == {"VC121": True, "VC140": True, "VC110": False}
+
+
+def test_a_rules_fix_key_overrides_the_default_safety():
+    rule = next(r for r in pack_rules("en") if r.kind == "substitution")
+    assert is_safe(rule)
+    from dataclasses import replace
+    assert not is_safe(replace(rule, params=dict(rule.params, fix="unsafe")))
+    phrase = next(r for r in pack_rules("en") if r.code == "VC110")
+    assert not is_safe(phrase) and is_safe(replace(phrase, params=dict(phrase.params,
+                                                                       fix="safe")))
+
+
+def test_json_suggestions_carry_safe():
+    report = Checker().check("Pls wait.", lang="en").to_dict()
+    assert report["findings"][0]["suggestions"][0] == {"text": "Please", "start": 0, "end": 3,
+                                                       "safe": True}
+
+
+def test_placement_of_insertions():
+    text = "Hi Sam,\r\nYour refund is done.\r\n\r\nBest,\r\nAlex"
+    start = insertion(text, "Sorry about the wait.", "start")
+    assert (start.start, start.text) == (9, "Sorry about the wait. ")
+    end = insertion(text, "Reply here if not.", "end")
+    assert text[:end.start].endswith("done.") and end.text == " Reply here if not."
+    last = insertion("Done.\r\n", "Best,\nAlex", "last")
+    assert last.text == "\r\n\r\nBest,\r\nAlex" and last.start == 5
+
+
+def test_deletion_of_a_whole_sentence_takes_its_full_stop():
+    text = "No refunds. Rules are rules. Sorry."
+    s = deletion(text, 12, 27)
+    assert text[:s.start] + s.text + text[s.end:] == "No refunds. Sorry."
+
+
+# -- the guide's own templates ----------------------------------------------------------------
+
+def _guide(tmp_path: Path, extra: str = "") -> Path:
+    guide = tmp_path / ".voicecheck.yaml"
+    guide.write_text("brand: Kopi Kita\nrewrite:\n  templates: tpl\n  agent_name: Dewi\n"
+                     "  sign_off: {en: Cheers, id: Salam hangat}\n" + extra, encoding="utf-8")
+    return guide
+
+
+def test_guide_templates_override_by_file_name_and_per_language(tmp_path):
+    (tmp_path / "tpl" / "id").mkdir(parents=True)
+    (tmp_path / "tpl" / "robotic-apology.j2").write_text(
+        "Sorry from {{ brand }}", encoding="utf-8")
+    (tmp_path / "tpl" / "id" / "robotic-apology.j2").write_text(
+        "Maaf dari {{ brand }}", encoding="utf-8")
+    checker = Checker(str(_guide(tmp_path)))
+    en = _finding(checker.check("We apologize for any inconvenience.", lang="en"), "VC110")
+    assert en.suggestions[0].text == "Sorry from Kopi Kita"
+    idn = _finding(checker.check("Mohon maaf atas ketidaknyamanannya.", lang="id"), "VC110")
+    assert idn.suggestions[0].text == "Maaf dari Kopi Kita"
+    sign = checker.rewriter.render("en", "sign_off", checker.rewriter.values("en"))
+    assert sign == "Cheers,\nDewi at Kopi Kita"
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("Hi\n{% for x in %}", "E240 {dir}/tpl/filler.j2:2: template syntax error"),
+    ("{{ agnt_name }}", "E241 {dir}/tpl/filler.j2:1: unknown template variable 'agnt_name' "
+                        "(did you mean 'agent_name'?)"),
+    ("{% for i in range(10**9) %}x{% endfor %}", "E243 {dir}/tpl/filler.j2:1: template "
+                                                 "refused"),
+    ("{{ brand.__class__ }}", "E242 {dir}/tpl/filler.j2:1: template refused"),
+])
+def test_guide_template_errors_surface_when_the_guide_loads(tmp_path, source, expected):
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "filler.j2").write_text(source, encoding="utf-8")
+    with pytest.raises(VoicecheckError) as caught:
+        Checker(str(_guide(tmp_path)))
+    assert str(caught.value).startswith(expected.format(dir=tmp_path))
+
+
+def test_cli_reports_a_broken_guide_template_in_one_line(tmp_path):
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "apology.j2").write_text("ok\n{% if %}", encoding="utf-8")
+    guide = _guide(tmp_path)
+    result = run_cli("check", "--guide", str(guide), "-", stdin=b"Thanks, it ships today.")
+    err = result.stderr.decode()
+    assert result.returncode == 2
+    assert err.strip().count("\n") == 0 and f"E240 {tmp_path}/tpl/apology.j2:2:" in err
+    assert "Traceback" not in err
+
+
+def test_missing_templates_folder_is_an_error(tmp_path):
+    with pytest.raises(VoicecheckError) as caught:
+        Checker(str(_guide(tmp_path)))
+    assert caught.value.code == "E244"
+
+
+def test_unknown_rewrite_key_has_a_did_you_mean(tmp_path):
+    guide = tmp_path / ".voicecheck.yaml"
+    guide.write_text("rewrite:\n  sign_of: Cheers\n", encoding="utf-8")
+    with pytest.raises(VoicecheckError) as caught:
+        Checker(str(guide))
+    assert "did you mean 'sign_off'" in str(caught.value) and caught.value.line == 2
+
+
+def test_guide_validate_compiles_the_guides_templates(tmp_path):
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "apology.j2").write_text("{% for i in range(10**9) %}x{% endfor %}",
+                                                 encoding="utf-8")
+    result = run_cli("guide", "validate", str(_guide(tmp_path)))
+    assert result.returncode == 2
+    assert f"E243 {tmp_path}/tpl/apology.j2:1: template refused" in result.stderr.decode()
