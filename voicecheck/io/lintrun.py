@@ -121,11 +121,15 @@ def reply_name(report: Report, index: int) -> str:
     return f'{rid} "{title}"' if title and str(title) != rid else rid
 
 
+def _known(kind: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise VoicecheckError(f"unknown {kind} '{value}' (use {', '.join(allowed)})",
+                              code="E240")
+
+
 def fails(finding: Finding, fail_on: str) -> bool:
     """Whether a finding is at or above --fail-on."""
-    if fail_on not in FAIL_ON:
-        raise VoicecheckError(f"unknown --fail-on '{fail_on}' (use {', '.join(FAIL_ON)})",
-                              code="E240")
+    _known("--fail-on", fail_on, FAIL_ON)
     return fail_on != "never" and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
 
 
@@ -156,12 +160,8 @@ def render(fmt: str, run: LintRun, *, fail_on: str = "error") -> str:
     >>> render("statistics", LintRun(reports=[], errors=[], files=0, elapsed=0.0))
     'No findings.\\n'
     """
-    if fmt not in FORMATS:
-        raise VoicecheckError(f"unknown output format '{fmt}' (use {', '.join(FORMATS)})",
-                              code="E240")
-    if fail_on not in FAIL_ON:
-        raise VoicecheckError(f"unknown --fail-on '{fail_on}' (use {', '.join(FAIL_ON)})",
-                              code="E240")
+    _known("output format", fmt, FORMATS)
+    _known("--fail-on", fail_on, FAIL_ON)
     from importlib import import_module
 
     module = import_module({"html": "voicecheck.io.html_report"}.get(fmt, f"voicecheck.io.{fmt}"))
