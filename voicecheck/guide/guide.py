@@ -76,12 +76,19 @@ class Guide:
 def _resolve_extends(name: str, base: Path | None, source: str, line: int | None) -> Path:
     if name in PRESETS:
         return data_dir("rules") / "presets" / f"{name}.yaml"
-    path = Path(name).expanduser()
-    if not path.is_absolute() and base is not None:
-        path = base / path
-    if not path.exists():
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    try:
+        path = Path(name).expanduser()
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        exists = path.exists()
+    except (OSError, RuntimeError, ValueError) as exc:  # name too long, unknown ~user, NUL
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise VoicecheckError(f"extends '{shown}': cannot be read ({reason})", path=source,
+                              line=line, code="E105") from None
+    if not exists:
         hint = f" (built-in presets: {', '.join(PRESETS)})"
-        raise VoicecheckError(f"extends '{name}': no such preset or file{hint}", path=source,
+        raise VoicecheckError(f"extends '{shown}': no such preset or file{hint}", path=source,
                               line=line, code="E105")
     return path
 

@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 from voicecheck.text.lemma import lemma_table
 from voicecheck.text.normalize import MappedText, clean, fold
-from voicecheck.text.pipeline import get_nlp
+from voicecheck.model import VoicecheckError
+from voicecheck.text.pipeline import MAX_TEXT, get_nlp
 
 
 class Token(NamedTuple):
@@ -100,5 +101,8 @@ def make_draft(text: str, lang: str) -> Draft:
     """
     cleaned = clean(text)
     folded = fold(cleaned)
+    if len(folded.text) > MAX_TEXT:
+        raise VoicecheckError(f"input is too long: {len(folded.text):,} characters after "
+                              f"normalisation (at most {MAX_TEXT:,})", code="E201")
     tokens, sentences = tokenize(folded.text, lang)
     return Draft(text, lang, cleaned, folded, tokens, sentences)

@@ -14,6 +14,7 @@ Rule phrases go through the same `fold()`, so any folding is consistent on both 
 
 from __future__ import annotations
 
+import collections
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -59,11 +60,13 @@ for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
 
 # Characters dropped inside a word when folding: masking tricks such as "re*fund", "ref_und".
 _MASK_IN_WORD = re.compile(r"(?<=[^\W\d_])[*_·•]+(?=[^\W\d_])")
-# Four or more single letters separated by spaces or dots: "r e f u n d", "r.e.f.u.n.d".
+# Four or more single letters separated by spaces or dots: "r e f u n d", "r.e.f.u.n.d"
+# (an apostrophe counts as a letter inside: "c.a.n.'.t").
 _SPACED_LETTERS = re.compile(
-    r"(?<![^\W_])(?:[^\W\d_](?:[ .\-_*·]{1,3}))(?:[^\W\d_](?:[ .\-_*·]{1,3})){2,}[^\W\d_](?![^\W_])"
+    r"(?<![^\W_])(?:[^\W\d_](?:[ .\-_*·]{1,3}))(?:(?:[^\W\d_]|')(?:[ .\-_*·]{1,3})){2,}"
+    r"[^\W\d_](?![^\W_])"
 )
-_SPACED_SEPARATOR = re.compile(r"[ .\-_*·]")
+_SEPARATOR_RUN = re.compile(r"[ .\-_*·]+")
 # Markup left in a reply (HTML from helpdesk exports: "<br />", "<p>") separates words.
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?>")
 # Template slots of helpdesk tools and template languages, matched on folded (lower-case) text:
@@ -218,6 +221,45 @@ def _drop(source: MappedText, drop: set[int]) -> MappedText:
                       source.original_length)
 
 
+def _spaced_drops(match: re.Match[str]) -> list[int]:
+    """Offsets of separators to drop in a letter-spaced run. The separator used most is the
+    one between letters; another one is a word break and keeps what follows its leading
+    separator ("W e  a r e" and "w.e a.r.e" fold to "we are", not "weare").
+
+    >>> fold_phrase("W e  a p o l o g i z e"), fold_phrase("s-o-o-n-. T-h-a-n-k-s")
+    ('we apologize', 'soon. thanks')
+    """
+    runs = list(_SEPARATOR_RUN.finditer(match.group()))
+    common = collections.Counter(m.group() for m in runs).most_common(1)[0][0]
+    cuts = [len(common) if m.group().startswith(common) else 0 for m in runs]
+    # A word break is another separator with a space in it (a mask such as "._" is not).
+    breaks = [m.group() != common and " " in m.group()[cut:] for m, cut in zip(runs, cuts)]
+    # Four one-letter words in a row are one spaced word after all: folding twice must
+    # give what folding once gave.
+    alone = [(i == 0 or breaks[i - 1]) and (i == len(runs) or breaks[i])
+             for i in range(len(runs) + 1)]
+    i = 0
+    while i < len(alone):
+        j = i
+        while j < len(alone) and alone[j]:
+            j += 1
+        if j - i >= 4:
+            breaks[i:j - 1] = [False] * (j - 1 - i)
+        i = j + 1
+    drops = []
+    for m, cut, is_break in zip(runs, cuts, breaks):
+        if is_break:
+            drops.extend(range(m.start(), m.start() + cut))
+        else:  # a separator inside a word
+            drops.extend(range(m.start(), m.end()))
+    end, text = match.end() - match.start(), match.string
+    after = match.end() + len(common)
+    if not common.isspace() and text.startswith(common, match.end()) and (
+            after == len(text) or not (text[after].isalnum() or text[after].isspace())):
+        drops.extend(range(end, end + len(common)))  # "s-o-o-n-." ends without its separator
+    return [match.start() + i for i in drops]
+
+
 def clean(text: str) -> MappedText:
     """Level 1: what a reader sees, with disguises removed (case and accents kept).
 
@@ -253,8 +295,7 @@ def fold(cleaned: MappedText, slots: bool = True) -> MappedText:
     for match in _MASK_IN_WORD.finditer(low):
         drop.update(range(match.start(), match.end()))
     for match in _SPACED_LETTERS.finditer(low):
-        base = match.start()
-        drop.update(base + m.start() for m in _SPACED_SEPARATOR.finditer(match.group()))
+        drop.update(_spaced_drops(match))
     found: list[tuple[int, int]] = []
     if slots and ("{" in low or "%" in low):
         for match in _SLOT_RE.finditer(low):

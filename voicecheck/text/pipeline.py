@@ -17,6 +17,10 @@ SUPPORTED = ("en", "id", "ms", "fa")
 # (the server, a big lint) would grow without end. Past this many entries the pipeline is
 # built afresh (about 0.15 s, once per ~100,000 new words).
 VOCAB_LIMIT = 100_000
+# spaCy refuses texts over 1,000,000 characters (a memory guard for parsers and NER, which a
+# tokenizer-only pipeline does not have); folded text may be longer than the input, since NFKC
+# expands some characters (up to 18 from one), so drafts are capped here instead.
+MAX_TEXT = 4_000_000
 _LOCK = threading.Lock()
 _PIPES: dict[str, Any] = {}
 _HYPHENATED = ("anak-anak", "x-y")
@@ -51,6 +55,7 @@ def _build(lang: str) -> Any:
         base = spacy.util.get_lang_class(lang)
     nlp = base()
     nlp.add_pipe("sentencizer")
+    nlp.max_length = MAX_TEXT + 1
     return nlp
 
 
