@@ -277,11 +277,14 @@ def test_request_id_in_and_out(client):
 def test_every_log_line_is_json_with_the_request_id(client, caplog):
     from voicecheck.server.logs import JsonFormatter
 
+    def mine() -> list[dict]:
+        lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records
+                 if r.name == "voicecheck.server"]
+        return [line for line in lines if line.get("request_id") == "trace-77"]
+
     with caplog.at_level(logging.INFO, logger="voicecheck.server"):
         client.request("POST", "/v1/check", {"text": "hi there"}, {"x-request-id": "trace-77"})
-    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records
-             if r.name == "voicecheck.server"]
-    mine = [line for line in lines if line.get("request_id") == "trace-77"]
+        mine = _wait_for(mine, 5)  # the line is written just after the response is sent
     assert mine and mine[-1]["msg"] == "request" and mine[-1]["status"] == 200
     assert mine[-1]["path"] == "/v1/check" and mine[-1]["ms"] >= 0
 
@@ -538,3 +541,70 @@ def test_playground_page_and_its_csp(client):
     assert f"'sha256-{digest}'" in csp
     assert "http://" not in html and "https://" not in html  # nothing from elsewhere
     assert "innerHTML" not in html
+
+
+# -- the command: `voicecheck serve` ------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_refuses_bad_setup_in_one_line(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from voicecheck.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["serve", "--guides", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "E259" in result.output and "guides folder" in result.output
+    result = runner.invoke(main, ["serve", "--token-file", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "cannot read token file" in result.output
+    (tmp_path / "short").write_text("abc\n")
+    result = runner.invoke(main, ["serve", "--token-file", str(tmp_path / "short")])
+    assert result.exit_code == 2 and "at least 16 characters" in result.output
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = runner.invoke(main, ["serve", "--port", str(busy.getsockname()[1])])
+    assert result.exit_code == 2 and "cannot listen" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_two_workers_sum_their_metrics_and_stop_cleanly(tmp_path: Path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    port = _free_port()
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "voicecheck", "serve", "--port", str(port),
+                             "--workers", "2", "--log-level", "warning"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _up(url), 120)
+        for _ in range(30):  # a new connection each: the workers share them out
+            c = Client(url)
+            assert c.request("POST", "/v1/check", {"text": APOLOGY})[0] == 200
+            c.conn.close()
+        time.sleep(1.5)  # each worker writes its snapshot within a second of a change
+        for _ in range(4):
+            c = Client(url)
+            text = c.request("GET", "/metrics")[2].decode()
+            c.conn.close()
+            assert 'route="/v1/check",method="POST",status="200"} 30\n' in text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert not list(tmp_path.glob("voicecheck-metrics-*"))  # its shared folder is removed
+
+
+def _up(url: str) -> bool:
+    try:
+        return Client(url).request("GET", "/healthz")[0] == 200
+    except OSError:
+        return False

@@ -597,6 +597,8 @@ def guide_init(path: str, preset: str, brand: str, force: bool) -> None:
               help="Longest reply or customer message in characters.")
 @click.option("--max-in-flight", default=64, show_default=True, type=click.IntRange(1),
               help="Check requests handled at once per process; more get 429.")
+@click.option("--queue-timeout", default=0.03, show_default=True, type=click.FloatRange(0.001),
+              help="Seconds a check may wait for its turn before a 503 (load shedding).")
 @click.option("--time-budget", default=2.0, show_default=True, type=click.FloatRange(0.01),
               help="Seconds a request may take (503 past it).")
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
@@ -605,7 +607,7 @@ def guide_init(path: str, preset: str, brand: str, force: bool) -> None:
               type=click.Choice(["debug", "info", "warning", "error"]))
 def serve(host: str, port: int, guides_dir: str | None, workers: int, token_file: str | None,
           cors: tuple[str, ...], max_body: int, max_text: int, max_in_flight: int,
-          time_budget: float, threads: int, log_level: str) -> None:
+          queue_timeout: float, time_budget: float, threads: int, log_level: str) -> None:
     """Serve the HTTP JSON API and the web playground (needs voicecheck[server])."""
     try:
         from voicecheck.server.payload import Limits
@@ -614,7 +616,7 @@ def serve(host: str, port: int, guides_dir: str | None, workers: int, token_file
         raise VoicecheckError(f"the server needs its extra: pip install 'voicecheck[server]' "
                               f"({exc.name} is missing)", code="E259") from None
     limits = Limits(max_body=max_body, max_text=max_text, max_in_flight=max_in_flight,
-                    time_budget=time_budget, threads=threads)
+                    queue_timeout=queue_timeout, time_budget=time_budget, threads=threads)
     run_server(host, port, guides_dir, workers, token_file, cors, limits, log_level)
 
 

@@ -30,7 +30,7 @@ from voicecheck.model import VoicecheckError
 from voicecheck.server.gate import Gate, send_json
 from voicecheck.server.guides import GuideSet
 from voicecheck.server.logs import request_id
-from voicecheck.server.metrics import Metrics
+from voicecheck.server.metrics import Metrics, SharedMetrics
 from voicecheck.server.payload import (CheckRequest, HTTPError, Limits, decode_json,
                                        parse_batch, parse_check, read_body)
 from voicecheck.server.schema import openapi
@@ -166,14 +166,16 @@ def playground() -> tuple[bytes, str]:
 
 def create_app(guides_dir: str | Path | None = None, *, limits: Limits | None = None,
                token: str | None = None, cors_origins: tuple[str, ...] = (),
-               guides: GuideSet | None = None) -> Any:
+               guides: GuideSet | None = None, metrics_dir: str | Path | None = None) -> Any:
     """The ASGI app: guides loaded and warmed now, so the first request is fast.
+    `metrics_dir`: a folder shared by the worker processes of one server (summed metrics).
 
     >>> app = create_app()  # doctest: +SKIP
     """
     limits = limits or Limits()
     guides = guides or GuideSet(Path(guides_dir) if guides_dir else None)
     metrics = Metrics()
+    shared = SharedMetrics(metrics_dir, metrics) if metrics_dir else None
     service = CheckService(guides, limits, metrics)
     rules_payload = json.dumps({"rules": _rules()}, ensure_ascii=False).encode()
 
@@ -195,7 +197,7 @@ def create_app(guides_dir: str | Path | None = None, *, limits: Limits | None = 
 
     async def metrics_route(request: Request) -> Response:
         status = {n: e.describe()["status"] for n, e in guides.entries.items()}
-        return Response(metrics.render(status),
+        return Response((shared.combined() if shared else metrics).render(status),
                         media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def openapi_route(request: Request) -> Response:
@@ -241,6 +243,8 @@ def create_app(guides_dir: str | Path | None = None, *, limits: Limits | None = 
             task.add_done_callback(lambda _t: polling.pop("task", None))
 
     gate.on_request.append(poll_guides)
+    if shared:
+        gate.after_request.append(shared.changed)
     gate.guides = guides
     gate.service = service
     return gate

@@ -54,6 +54,7 @@ class Gate:
         self.in_flight = 0        # admitted check requests not yet answered
         self.shutting_down = False
         self.on_request: list[Any] = []  # cheap hooks run before each request (guide polling)
+        self.after_request: list[Any] = []  # and after it (shared metrics)
         self.guides: Any = None          # the GuideSet and CheckService, for tests and tools
         self.service: Any = None
 
@@ -122,6 +123,8 @@ class Gate:
                 self.metrics.in_flight = self.in_flight
             elapsed = time.perf_counter() - started
             self.metrics.observe(route, scope["method"], status, elapsed)
+            for hook in self.after_request:
+                hook()
             log.info("request", extra={"request_id": rid, "fields": {
                 "method": scope["method"], "path": path[:200], "status": status,
                 "ms": round(elapsed * 1000, 2),

@@ -2,13 +2,17 @@
 
 Hand-written rather than prometheus_client: the set is small and fixed, the hot path is a dict
 increment under the GIL (no locks, no label objects), and the server gains no dependency. The
-numbers are per process; see docs/server.md for several workers.
+numbers are per process; with several workers `SharedMetrics` sums them through small files.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
 import threading
 from collections import defaultdict
+from pathlib import Path
 
 # seconds; the target is p99 <= 50 ms, so the buckets are dense below 0.1 s
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
@@ -104,3 +108,79 @@ class Metrics:
                 out.append(f'voicecheck_guide_ok{{guide="{_escape(name)}"}} '
                            f'{1 if status == "ok" else 0}')
         return "\n".join(out) + "\n"
+
+
+def snapshot(m: Metrics) -> dict:
+    """The counters of `m` as JSON-able data."""
+    with m._lock:
+        findings = [[c, s, n] for (c, s), n in m.findings.items()]
+        verdicts = dict(m.verdicts)
+    return {"requests": [[r, meth, st, n] for (r, meth, st), n in m.requests.items()],
+            "latency": {r: list(c) for r, c in m.latency.items()},
+            "latency_sum": dict(m.latency_sum), "findings": findings, "verdicts": verdicts,
+            "shed": {str(k): v for k, v in m.shed.items()}, "in_flight": m.in_flight}
+
+
+def merge(parts: list[dict]) -> Metrics:
+    """One Metrics holding the sums of several snapshots (one per worker process).
+
+    >>> a = Metrics(); a.observe("/v1/check", "POST", 200, 0.002)
+    >>> merge([snapshot(a), snapshot(a)]).requests[("/v1/check", "POST", 200)]
+    2
+    """
+    out = Metrics()
+    for part in parts:
+        for route, method, status, n in part["requests"]:
+            out.requests[(route, method, int(status))] += n
+        for route, counts in part["latency"].items():
+            mine = out.latency.setdefault(route, [0] * (len(BUCKETS) + 1))
+            for i, n in enumerate(counts[:len(mine)]):
+                mine[i] += n
+        for route, total in part["latency_sum"].items():
+            out.latency_sum[route] += total
+        for code, severity, n in part["findings"]:
+            out.findings[(code, severity)] += n
+        for verdict, n in part["verdicts"].items():
+            out.verdicts[verdict] += n
+        for status, n in part["shed"].items():
+            out.shed[int(status)] += n
+        out.in_flight += part["in_flight"]
+    return out
+
+
+class SharedMetrics:
+    """Metrics of several worker processes: each writes its snapshot to `folder/<pid>.json` at
+    most once a second after a change, and /metrics answers with the sum of all of them (its
+    own live counters plus the others' last snapshots, at most about a second old). A worker
+    that dies leaves its last snapshot, so the sums never go backwards."""
+
+    def __init__(self, folder: str | Path, own: Metrics) -> None:
+        self.folder = Path(folder)
+        self.own = own
+        self.path = self.folder / f"{os.getpid()}.json"
+        self._pending = False
+
+    def changed(self) -> None:
+        """Call after each request (on the event loop): schedules one write a second later."""
+        if not self._pending:
+            self._pending = True
+            asyncio.get_running_loop().call_later(1.0, self._write)
+
+    def _write(self) -> None:
+        self._pending = False
+        tmp = self.path.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps(snapshot(self.own)), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # metrics must never fail a request; the next change retries
+
+    def combined(self) -> Metrics:
+        parts = [snapshot(self.own)]
+        for path in self.folder.glob("*.json"):
+            if path != self.path:
+                try:
+                    parts.append(json.loads(path.read_text(encoding="utf-8")))
+                except (OSError, ValueError):
+                    continue
+        return merge(parts)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
+import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -41,7 +43,8 @@ def app_from_env() -> Any:
     settings = json.loads(os.environ[_ENV])
     return create_app(settings["guides"], limits=Limits(**settings["limits"]),
                       token=read_token(settings["token_file"]),
-                      cors_origins=tuple(settings["cors"]))
+                      cors_origins=tuple(settings["cors"]),
+                      metrics_dir=settings["metrics_dir"])
 
 
 def _check_port(host: str, port: int) -> None:
@@ -67,16 +70,21 @@ def serve(host: str = "127.0.0.1", port: int = 8080, guides: str | None = None,
         raise VoicecheckError("guides folder not found", path=guides, code="E259")
     read_token(token_file)  # fail now, in one line, rather than in every worker
     _check_port(host, port)
-    os.environ[_ENV] = json.dumps({"guides": str(Path(guides).resolve()) if guides else None,
+    metrics_dir = tempfile.mkdtemp(prefix="voicecheck-metrics-") if workers > 1 else None
+    os.environ[_ENV] = json.dumps({"metrics_dir": metrics_dir,"guides": str(Path(guides).resolve()) if guides else None,
                                    "limits": asdict(limits),
                                    "token_file": str(Path(token_file).resolve())
                                    if token_file else None,
                                    "cors": list(cors)})
-    uvicorn.run("voicecheck.server.run:app_from_env", factory=True, host=host, port=port,
-                workers=workers if workers > 1 else None, log_config=log_config(log_level),
-                access_log=False, timeout_keep_alive=int(max(1, keep_alive)),
-                timeout_graceful_shutdown=10, server_header=False, date_header=True,
-                h11_max_incomplete_event_size=16 * 1024)
+    try:
+        uvicorn.run("voicecheck.server.run:app_from_env", factory=True, host=host, port=port,
+                    workers=workers if workers > 1 else None, log_config=log_config(log_level),
+                    access_log=False, timeout_keep_alive=int(max(1, keep_alive)),
+                    timeout_graceful_shutdown=10, server_header=False, date_header=True,
+                    h11_max_incomplete_event_size=16 * 1024)
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager
