@@ -56,7 +56,7 @@ def test_insertions_at_one_place_keep_their_order():
 
 
 def test_fix_text_safe_then_unsafe():
-    checker = Checker()
+    checker = Checker(model=False)
 
     def check(text):
         return checker.check(text, lang="en")
@@ -76,7 +76,7 @@ def test_fix_text_safe_then_unsafe():
 @lru_cache(maxsize=None)
 def _checker(guide_json: str) -> Checker:
     data = json.loads(guide_json)
-    return Checker(guide_from_mapping(data) if data is not None else None)
+    return Checker(guide_from_mapping(data) if data is not None else None, model=False)
 
 
 def _examples():
@@ -109,7 +109,8 @@ _PIECES = {
            "your order ships today.", "Thanks!", "in order to", "at this point in time",
            "Rules are rules.", "Actually,", "the refund is done", "guys", "and any inconvenience"],
     "id": ["Mohon maaf atas ketidaknyamanannya.", "Sejujurnya,", "gak", "udah", "secepatnya",
-           "Sesuai dengan kebijakan kami,", "pesanan Anda", "sudah dikirim.", "yg", "mohon dimaklumi"],
+           "Sesuai dengan kebijakan kami,", "pesanan Anda", "sudah dikirim.", "yg",
+           "mohon dimaklumi"],
     "ms": ["Kami memohon maaf atas sebarang kesulitan.", "Sebenarnya,", "tak", "nak",
            "secepat mungkin", "Mengikut polisi kami,", "bayaran balik", "telah diproses."],
     "fa": ["از بابت هرگونه ناراحتی پوزش می\u200cطلبیم.", "راستش", "در اسرع وقت",
@@ -145,7 +146,7 @@ def test_fix_keeps_encoding_and_newlines(tmp_path, encoding, bom, newline):
     path = tmp_path / "reply.txt"
     original = f"Hi Sam,{newline}Pls utilize the app.{newline}"
     path.write_bytes(original.encode(encoding))
-    checker = Checker()
+    checker = Checker(model=False)
     done = fix_file(str(path), lambda t: checker.check(t, lang="en"))
     raw = path.read_bytes()
     expected = f"Hi Sam,{newline}Please use the app.{newline}"
@@ -218,7 +219,7 @@ def test_fix_refuses_a_read_only_file_even_as_root(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == path and
                         mode & os.W_OK else real_access(p, mode))
     with pytest.raises(VoicecheckError) as caught:
-        fix_file(str(path), lambda t: Checker().check(t, lang="en"))
+        fix_file(str(path), lambda t: Checker(model=False).check(t, lang="en"))
     assert caught.value.code == "E246"
     assert path.read_text(encoding="utf-8") == "Pls wait."
 
@@ -226,7 +227,7 @@ def test_fix_refuses_a_read_only_file_even_as_root(tmp_path, monkeypatch):
 def test_fix_refuses_a_file_changed_during_the_run(tmp_path):
     path = tmp_path / "reply.txt"
     path.write_text("Pls wait.", encoding="utf-8")
-    checker = Checker()
+    checker = Checker(model=False)
 
     def someone_edits():
         path.write_text("Pls wait. I edited this meanwhile.", encoding="utf-8")

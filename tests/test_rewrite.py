@@ -172,20 +172,20 @@ def _finding(report, code):
     ("fa", "سفارش شما به\u200cزودی ارسال خواهد شد.", "VC128", "ظرف ۲۴ ساعت آینده"),
 ])
 def test_phrase_rules_get_template_suggestions(lang, text, code, expected):
-    finding = _finding(Checker().check(text, lang=lang), code)
+    finding = _finding(Checker(model=False).check(text, lang=lang), code)
     first = finding.suggestions[0]
     assert first.text == expected and first.safe is False
 
 
 def test_filler_deletion_takes_the_comma_and_capitalises():
-    report = Checker().check("To be honest, the refund is done.", lang="en")
+    report = Checker(model=False).check("To be honest, the refund is done.", lang="en")
     first = _finding(report, "VC119").suggestions[0]
     assert (first.text, first.start, first.end) == ("The", 0, 17)
 
 
 def test_substitutions_are_safe_and_rewrites_unsafe():
-    report = Checker().check("Pls utilize the app. We apologize for any inconvenience.",
-                             lang="en")
+    report = Checker(model=False).check(
+        "Pls utilize the app. We apologize for any inconvenience.", lang="en")
     safety = {f.code: f.suggestions[0].safe for f in report.findings if f.suggestions}
     assert safety == {"VC121": True, "VC140": True, "VC110": False}
 
@@ -201,7 +201,7 @@ def test_a_rules_fix_key_overrides_the_default_safety():
 
 
 def test_json_suggestions_carry_safe():
-    report = Checker().check("Pls wait.", lang="en").to_dict()
+    report = Checker(model=False).check("Pls wait.", lang="en").to_dict()
     assert report["findings"][0]["suggestions"][0] == {"text": "Please", "start": 0, "end": 3,
                                                        "safe": True}
 
@@ -237,7 +237,7 @@ def test_guide_templates_override_by_file_name_and_per_language(tmp_path):
         "Sorry from {{ brand }}", encoding="utf-8")
     (tmp_path / "tpl" / "id" / "robotic-apology.j2").write_text(
         "Maaf dari {{ brand }}", encoding="utf-8")
-    checker = Checker(str(_guide(tmp_path)))
+    checker = Checker(str(_guide(tmp_path)), model=False)
     en = _finding(checker.check("We apologize for any inconvenience.", lang="en"), "VC110")
     assert en.suggestions[0].text == "Sorry from Kopi Kita"
     idn = _finding(checker.check("Mohon maaf atas ketidaknyamanannya.", lang="id"), "VC110")
@@ -258,7 +258,7 @@ def test_guide_template_errors_surface_when_the_guide_loads(tmp_path, source, ex
     (tmp_path / "tpl").mkdir()
     (tmp_path / "tpl" / "filler.j2").write_text(source, encoding="utf-8")
     with pytest.raises(VoicecheckError) as caught:
-        Checker(str(_guide(tmp_path)))
+        Checker(str(_guide(tmp_path)), model=False)
     assert str(caught.value).startswith(expected.format(dir=tmp_path))
 
 
@@ -275,7 +275,7 @@ def test_cli_reports_a_broken_guide_template_in_one_line(tmp_path):
 
 def test_missing_templates_folder_is_an_error(tmp_path):
     with pytest.raises(VoicecheckError) as caught:
-        Checker(str(_guide(tmp_path)))
+        Checker(str(_guide(tmp_path)), model=False)
     assert caught.value.code == "E244"
 
 
@@ -283,7 +283,7 @@ def test_unknown_rewrite_key_has_a_did_you_mean(tmp_path):
     guide = tmp_path / ".voicecheck.yaml"
     guide.write_text("rewrite:\n  sign_of: Cheers\n", encoding="utf-8")
     with pytest.raises(VoicecheckError) as caught:
-        Checker(str(guide))
+        Checker(str(guide), model=False)
     assert "did you mean 'sign_off'" in str(caught.value) and caught.value.line == 2
 
 
