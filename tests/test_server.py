@@ -608,3 +608,31 @@ def _up(url: str) -> bool:
         return Client(url).request("GET", "/healthz")[0] == 200
     except OSError:
         return False
+
+
+def test_trickling_headers_are_cut_off_and_others_are_served(guide_set, monkeypatch):
+    from voicecheck.server.protocol import GuardedHTTPProtocol
+
+    monkeypatch.setattr(GuardedHTTPProtocol, "header_timeout", 0.5)
+    with background(create_app(guides=guide_set)) as url:
+        parts = urlsplit(url)
+        stalled = []
+        for _ in range(300):  # slowloris: headers that never end
+            sock = socket.create_connection((parts.hostname, parts.port), timeout=5)
+            sock.sendall(b"POST /v1/check HTTP/1.1\r\nHost: x\r\n")
+            stalled.append(sock)
+        started = time.perf_counter()
+        status, _, _ = Client(url).json("POST", "/v1/check", {"text": "Thanks for waiting!"})
+        assert status == 200 and time.perf_counter() - started < 2
+        time.sleep(1.5)
+        closed = 0
+        for sock in stalled:
+            try:
+                closed += sock.recv(1) == b""
+            except OSError:
+                closed += 1
+            sock.close()
+        assert closed == len(stalled)
+        # a slow but complete request on a fresh connection is not cut off by the deadline
+        status, _, _ = Client(url).json("POST", "/v1/check", {"text": APOLOGY * 30})
+        assert status == 200

@@ -17,6 +17,7 @@ from typing import Any, Iterator
 from voicecheck.model import VoicecheckError
 from voicecheck.server.logs import log_config
 from voicecheck.server.payload import Limits
+from voicecheck.server.protocol import GuardedHTTPProtocol
 
 _ENV = "VOICECHECK_SERVE_SETTINGS"
 
@@ -79,6 +80,7 @@ def serve(host: str = "127.0.0.1", port: int = 8080, guides: str | None = None,
     try:
         uvicorn.run("voicecheck.server.run:app_from_env", factory=True, host=host, port=port,
                     workers=workers if workers > 1 else None, log_config=log_config(log_level),
+                    http=GuardedHTTPProtocol,
                     access_log=False, timeout_keep_alive=int(max(1, keep_alive)),
                     timeout_graceful_shutdown=10, server_header=False, date_header=True,
                     h11_max_incomplete_event_size=16 * 1024)
@@ -105,7 +107,7 @@ def background(app: Any, host: str = "127.0.0.1", **options: Any) -> Iterator[st
     sock.bind((host, 0))
     sock.listen(2048)
     options = {"log_config": None, "access_log": False, "timeout_keep_alive": 5,
-               "server_header": False, **options}
+               "server_header": False, "http": GuardedHTTPProtocol, **options}
     server = uvicorn.Server(uvicorn.Config(app, lifespan="on", **options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name="voicecheck-server")

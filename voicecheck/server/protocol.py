@@ -1,0 +1,50 @@
+"""uvicorn's HTTP protocol plus a header deadline: a connection whose request line and
+headers are not complete within `header_timeout` seconds of connecting (or of the previous
+response) is closed. uvicorn alone waits forever for headers that trickle in (slowloris); its
+keep-alive timer covers only idle connections, and the body has its own deadline in the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+try:  # the fast parser when uvicorn[standard] is installed, else the pure-Python one
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _Base
+except ImportError:  # pragma: no cover - depends on the installed extras
+    from uvicorn.protocols.http.h11_impl import H11Protocol as _Base  # type: ignore[assignment]
+
+
+class GuardedHTTPProtocol(_Base):  # type: ignore[misc, valid-type]
+    """Closes connections that do not finish sending their headers in time."""
+
+    header_timeout = 10.0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_header_deadline()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm_header_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_deadline()
+        super().connection_lost(exc)
+
+    def _arm_header_deadline(self) -> None:
+        self._cancel_header_deadline()
+        self._header_cycle = self.cycle  # a new request replaces the cycle once its headers end
+        self._header_timer = self.loop.call_later(self.header_timeout, self._header_deadline)
+
+    def _cancel_header_deadline(self) -> None:
+        timer: Any = getattr(self, "_header_timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._header_timer = None
+
+    def _header_deadline(self) -> None:
+        self._header_timer = None
+        if self.cycle is self._header_cycle and not self.transport.is_closing():
+            self.transport.close()
