@@ -57,16 +57,29 @@ def _guide_for(explicit: str | None, target: str, cache: dict[Any, Any]) -> Any:
     return cache[key]
 
 
+def _reply_options(command: Any) -> Any:
+    """The options that say what a reply is checked against (check and suggest share them)."""
+    options = [
+        click.option("--guide", "guide_path", type=click.Path(), help="Style guide (default: "
+                     "the nearest .voicecheck.yaml above each file, else the built-in default "
+                     "preset)."),
+        click.option("--lang", default="auto", show_default=True,
+                     type=click.Choice(["auto", "en", "id", "ms", "fa"]),
+                     help="Language of the reply."),
+        click.option("--channel", help="Where the reply goes: twitter_public, dm, chat, email, "
+                     "sms, ..."),
+        click.option("--customer", help="The customer's message the reply answers."),
+        click.option("--customer-file", type=click.Path(allow_dash=True),
+                     help="File holding the customer's message."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
-@click.option("--guide", "guide_path", type=click.Path(), help="Style guide (default: the "
-              "nearest .voicecheck.yaml above each file, else the built-in default preset).")
-@click.option("--lang", default="auto", show_default=True,
-              type=click.Choice(["auto", "en", "id", "ms", "fa"]), help="Language of the reply.")
-@click.option("--channel", help="Where the reply goes: twitter_public, dm, chat, email, sms, ...")
-@click.option("--customer", help="The customer's message the reply answers.")
-@click.option("--customer-file", type=click.Path(allow_dash=True),
-              help="File holding the customer's message.")
+@_reply_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
@@ -311,14 +324,7 @@ def _fix_target(target: str, check: Any, write: bool, unsafe: bool) -> tuple[Any
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--guide", "guide_path", type=click.Path(), help="Style guide (default: the "
-              "nearest .voicecheck.yaml above the file, else the built-in default preset).")
-@click.option("--lang", default="auto", show_default=True,
-              type=click.Choice(["auto", "en", "id", "ms", "fa"]), help="Language of the reply.")
-@click.option("--channel", help="Where the reply goes: twitter_public, dm, chat, email, sms, ...")
-@click.option("--customer", help="The customer's message the reply answers.")
-@click.option("--customer-file", type=click.Path(allow_dash=True),
-              help="File holding the customer's message.")
+@_reply_options
 def suggest(file: str, guide_path: str | None, lang: str, channel: str | None,
             customer: str | None, customer_file: str | None) -> None:
     """Print a whole improved draft of a reply (FILE or - for standard input)."""

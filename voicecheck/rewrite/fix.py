@@ -6,10 +6,10 @@ Applying: the first suggestion of each finding that is allowed (safe ones; unsaf
 checked again, since one fix can reveal or settle another, up to `MAX_PASSES` times.
 
 Writing: the fixed text is encoded as the file was (UTF-8 with or without a byte-order mark,
-UTF-16 with its mark); CRLF line breaks stay CRLF because the text is edited as read. It goes
-to a temporary file in the same folder, is flushed to disk and renamed over the original. A
-symlink, a read-only file, or a file that changed while we worked is refused with a one-line
-error and left untouched.
+UTF-16 or UTF-32 with theirs); CRLF line breaks stay CRLF because the text is edited as read.
+It goes to a temporary file in the same folder, is flushed to disk and renamed over the
+original. A symlink, a read-only file, or a file that changed while we worked is refused with
+a one-line error and left untouched.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from voicecheck.model import Finding, Report, Suggestion, VoicecheckError
 
 MAX_PASSES = 10
 MAX_INPUT_BYTES = 4_000_000
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# UTF-32 first: its little-endian mark starts with UTF-16's
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+         (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +140,7 @@ class SourceFile:
 
     path: str
     text: str
-    encoding: str           # utf-8, utf-8-sig (with BOM) or utf-16 (with BOM)
+    encoding: str           # utf-8, utf-8-sig, utf-16 or utf-32 (the last three with a BOM)
     signature: tuple[int, int, str]  # (mtime_ns, size, sha256) when read
 
     def encode(self, text: str) -> bytes:
