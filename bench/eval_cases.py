@@ -125,12 +125,13 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--holdout-only", action="store_true")
     parser.add_argument("--tuning", action="store_true", help="leave the held-out cases out")
+    parser.add_argument("--no-model", action="store_true", help="without the tone model")
     args = parser.parse_args()
     from voicecheck.checks.registry import all_rules
     from voicecheck.engine import Checker
 
     names = {r.code: r.slug for r in all_rules() if r.code.startswith(PREFIX)}
-    checker = Checker()
+    checker = Checker(model=False if args.no_model else None)
     results = []
     started = time.perf_counter()
     for lang in LANGS:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection
 
-from voicecheck.checks import address, metric, pattern, phrase, pii, placeholder, style, \
-    substitution, terms, tone
+from voicecheck.checks import address, metric, pattern, phrase, pii, placeholder, structure, \
+    style, substitution, terms, tone
 from voicecheck.checks.base import Context, Rule
+from voicecheck.checks.context import analyze_customer
 from voicecheck.checks.matcher import PhraseMatcher, save_phrase_cache
 from voicecheck.checks.registry import known_names, pack_rules
 from voicecheck.guide import Guide, load_guide
@@ -34,7 +35,7 @@ QUALITY_DIMENSIONS = ("formality", "politeness", "empathy", "readability", "voca
 
 _MATCHER_KINDS = {"phrase": phrase, "substitution": substitution, "address": address}
 _PLAIN_KINDS = {"pattern": pattern, "metric": metric, "style": style, "placeholder": placeholder,
-                "pii": pii, "tone": tone}
+                "pii": pii, "tone": tone, "structure": structure}
 
 
 @dataclass(slots=True)
@@ -54,6 +55,8 @@ class RuleSet:
         self.compiled: list[_Compiled] = []
         self._active_cache: dict[str | None, list[_Compiled]] = {}
         for rule in pack_rules(lang):
+            if rule.kind == "suppression":
+                continue  # lint-only rules (VC901, VC902): `voicecheck lint` makes them
             setting = guide.rules.get(rule.code) or guide.rules.get(rule.slug) or {}
             # a pack phrase rule the guide turns off still feeds the tone model's features
             # (so a guide never changes tone scores); it just never reports
@@ -301,6 +304,9 @@ class Checker:
         language = self.detect_language(text, lang)
         draft = make_draft(text, language)
         ctx = Context(self.guide, channel, customer, self.placeholders_ok)
+        if customer is not None:
+            ctx.customer_context = analyze_customer(customer, hostility=self._hostility,
+                                                    reply_lang=language)
         ruleset = self.ruleset(language)
         found = ruleset.match(draft)
         ctx.tone = self._tone_result(draft, ruleset.signals(found))
@@ -313,7 +319,16 @@ class Checker:
         score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
         scores = _scores(findings, ctx.tone)
         verdict = verdict_for(findings, score, self.guide)
-        return Report(path, language, verdict, score, scores, tuple(findings), text)
+        extra = {}
+        if ctx.customer_context is not None:
+            extra["context"] = {"customer": ctx.customer_context.to_dict(), "channel": channel}
+        return Report(path, language, verdict, score, scores, tuple(findings), text, extra)
+
+    def _hostility(self, draft: Draft) -> float | None:
+        """The tone model's hostility (0-1) of a customer's message, None without a model."""
+        ruleset = self.ruleset(draft.lang)
+        result = self._tone_result(draft, ruleset.signals(ruleset.match(draft)))
+        return None if result is None else result.score("hostility")
 
 
 def check(text: str, guide: Guide | str | None = None, lang: str | None = None,

@@ -69,6 +69,7 @@ class Context:
     customer: str | None = None
     placeholders_ok: bool = False
     tone: Any = None  # ToneResult from the tone model, when one is loaded
+    customer_context: Any = None  # CustomerContext (checks/context.py) when a customer wrote
 
 
 def fill(message: str, **values: Any) -> str:

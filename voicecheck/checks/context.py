@@ -16,6 +16,7 @@ What a language knows lives in the `context:` section of rules/<lang>/structure.
       name_intros: ["my name is"]              # "my name is Sarah"
       not_names: [team, guys]                  # words after a sign-off that are not names
       generic: [help, please, service]         # words too common to show a reply is personal
+      inflect: false                           # match by lemma too (default: the language's)
 
 The address words are the language pack's own (the `address` rule with `mode: mixed`).
 """
@@ -111,12 +112,14 @@ _SECTION = s.mapping({
     "name_intros": s.list_of(s.text),
     "not_names": s.list_of(s.text),
     "generic": s.list_of(s.text),
+    "inflect": s.boolean,
 })
 
 
 def _read_section(lang: str) -> dict[str, Any]:
     merged: dict[str, Any] = {"situations": {}, "issues": {}, "sign_offs": [],
-                              "name_intros": [], "not_names": [], "generic": []}
+                              "name_intros": [], "not_names": [], "generic": [],
+                              "inflect": None}
     for doc, value in pack_sections(lang, "context"):
         try:
             data = _SECTION(doc, ("context",), value)
@@ -127,6 +130,8 @@ def _read_section(lang: str) -> dict[str, Any]:
             if isinstance(item, dict):
                 for name, words in item.items():
                     merged[key].setdefault(name, []).extend(words)
+            elif not isinstance(item, list):
+                merged[key] = item
             else:
                 merged[key].extend(item)
     return merged
@@ -141,12 +146,13 @@ def language_context(lang: str) -> LanguageContext:
     """The compiled customer-side data of `lang` (built once per process)."""
     data = _read_section(lang)
     matcher = PhraseMatcher(lang)
+    inflect = data["inflect"]
     for situation, phrases in data["situations"].items():
         for phrase in phrases:
-            matcher.add(phrase, ("situation", situation))
+            matcher.add(phrase, ("situation", situation), inflect)
     for noun, phrases in data["issues"].items():
         for phrase in phrases:
-            matcher.add(phrase, ("issue", noun))
+            matcher.add(phrase, ("issue", noun), inflect)
     for rule in pack_rules(lang):
         if rule.kind == "address" and rule.params.get("mode") == "mixed":
             for register in ("formal", "informal"):

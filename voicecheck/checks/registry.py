@@ -19,7 +19,7 @@ from voicecheck.paths import data_dir
 
 LANGS = ("en", "id", "ms", "fa")
 KINDS = ("phrase", "substitution", "pattern", "address", "metric", "style", "placeholder", "pii",
-         "terms", "tone")
+         "terms", "tone", "structure", "suppression")
 _CODE = re.compile(r"^VC\d{3}$")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
@@ -59,6 +59,7 @@ def _any_mapping(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
 
 def _param(kind: str) -> s.Check:
     return {"list": s.list_of(s.text), "bool": s.boolean, "str": s.text,
+            "codes": s.list_of(_code),
             "map": _swap_map, "num": s.number(0, 1),
             "limits": s.keyed(s.choice(s.FORMALITY + ("any",)), s.number(0, 1))}[kind]
 
@@ -113,15 +114,15 @@ def _rule(doc: Located, path: s.Path_, value: Any, lang: str) -> Rule:
 
 
 def _check_params(doc: Located, path: s.Path_, kind: str, params: dict[str, Any]) -> None:
-    from voicecheck.checks import metric, pii, style, terms, tone
+    from voicecheck.checks import metric, pii, structure, style, terms, tone
 
     needed = {"phrase": "phrases", "substitution": "swap", "pattern": "patterns",
               "placeholder": "patterns", "metric": "metric", "style": "style", "pii": "pii",
-              "terms": "term", "tone": "head"}.get(kind)
+              "terms": "term", "tone": "head", "structure": "check"}.get(kind)
     if needed and needed not in params:
         raise doc.error(path, f"a '{kind}' rule needs '{needed}'")
     choices = {"metric": metric.METRICS, "style": style.STYLES, "pii": pii.KINDS,
-               "terms": terms.TERMS, "tone": tone.HEADS}
+               "terms": terms.TERMS, "tone": tone.HEADS, "structure": structure.CHECKS}
     if kind in choices:
         s.choice(choices[kind])(doc, path + (needed,), params[needed])
     if kind == "address":
@@ -165,13 +166,25 @@ def load_pack_file(path: Path, lang: str) -> list[Rule]:
     data = doc.data
     if not isinstance(data, dict) or "rules" not in data:
         raise doc.error((), "a rule pack is a mapping with a 'rules' list")
-    unknown = set(data) - {"rules", "language"}
+    # `context`: what a pack knows about customers' messages (checks/context.py reads it)
+    unknown = set(data) - {"rules", "language", "context"}
     if unknown:
         key = sorted(unknown)[0]
         raise doc.error((key,), f"unknown key '{key}' in rule pack", code="E101")
     if not isinstance(data["rules"], list):
         raise doc.error(("rules",), "'rules' must be a list")
     return [_rule(doc, ("rules", i), item, lang) for i, item in enumerate(data["rules"])]
+
+
+def pack_sections(lang: str, key: str) -> list[tuple[Located, Any]]:
+    """The top-level `key` section of each pack file of `lang` that has one, with its
+    document (for errors that name file and line)."""
+    out = []
+    for path in _pack_files(data_dir("rules") / lang):
+        doc = _read_pack(path)
+        if isinstance(doc.data, dict) and key in doc.data:
+            out.append((doc, doc.data[key]))
+    return out
 
 
 def _pack_files(folder: Path) -> list[Path]:

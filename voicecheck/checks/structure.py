@@ -10,6 +10,7 @@
     against_from: [VC112, VC113]     #   requests for data) and the phrases of these rules
     discount_from: [VC110]           # cues inside a match of these rules do not count
     except: ["no problem"]           # cue or against words inside these do not count
+    inflect: false                   # match cue words by lemma too (default: the language's)
     template: apology                # the rewrite template that can supply the missing part
 
 Each check is a small decision over the reply's cue matches and the customer context
@@ -36,7 +37,7 @@ from voicecheck.text.draft import Draft
 
 PARAMS = {"check": "str", "situations": "list", "cues": "list", "cues_from": "codes",
           "against": "list", "against_from": "codes", "discount_from": "codes",
-          "except": "list"}
+          "except": "list", "inflect": "bool"}
 CHECKS = ("acknowledge", "apology", "ownership", "next_step", "thanks", "questions",
           "public_data", "language", "address", "robotic", "customer")
 # checks that judge the reply without the customer's message
@@ -73,7 +74,7 @@ def _cue_index(lang: str) -> tuple[PhraseMatcher, dict[str, tuple[str, ...]]]:
         owner = _Owner(rule)
         for role in ("cues", "against", "except"):
             for phrase in params.get(role, ()):
-                matcher.add(phrase, (owner, role))
+                matcher.add(phrase, (owner, role), params.get("inflect"))
         for role, key in (("against", "against_from"), ("discount", "discount_from")):
             for code in params.get(key, ()):
                 other = by_code.get(code)
@@ -152,8 +153,10 @@ class StructureRule:
         _, borrowed = _cue_index(draft.lang)
         return any(self._spans(draft, "cues", code) for code in borrowed.get(self.rule.code, ()))
 
-    def _expected(self, customer: CustomerContext | None) -> bool:
-        return (customer is not None and customer.language is not None
+    def _expected(self, customer: CustomerContext | None, draft: Draft) -> bool:
+        """Whether the customer's message calls for this element. A reply in another
+        language than the customer's is VC408's alone: its words cannot be compared."""
+        return (customer is not None and customer.language == draft.lang
                 and (not self.situations or customer.has(*self.situations)))
 
     @staticmethod
@@ -198,7 +201,7 @@ class StructureRule:
 
     def _acknowledge(self, draft: Draft, ctx: Context, severity: str,
                      customer: CustomerContext) -> list[Finding]:
-        if not self._expected(customer) or self._has_cue(draft):
+        if not self._expected(customer, draft) or self._has_cue(draft):
             return []
         if any(t.lemma in customer.problem_words for t in draft.tokens if t.is_word):
             return []  # the reply names the problem in the customer's words
@@ -209,7 +212,7 @@ class StructureRule:
 
     def _apology(self, draft: Draft, ctx: Context, severity: str,
                  customer: CustomerContext) -> list[Finding]:
-        if not self._expected(customer) or self._has_cue(draft):
+        if not self._expected(customer, draft) or self._has_cue(draft):
             return []
         stock = bool(self._spans(draft, "discount"))
         what = ("the only apology is a stock phrase" if stock else "there is no apology")
@@ -217,7 +220,7 @@ class StructureRule:
 
     def _ownership(self, draft: Draft, ctx: Context, severity: str,
                    customer: CustomerContext) -> list[Finding]:
-        if not self._expected(customer) or not self._spans(draft, "against"):
+        if not self._expected(customer, draft) or not self._spans(draft, "against"):
             return []
         if self._has_cue(draft):
             return []
@@ -225,7 +228,7 @@ class StructureRule:
 
     def _next_step(self, draft: Draft, ctx: Context, severity: str,
                    customer: CustomerContext) -> list[Finding]:
-        if not self._expected(customer) or self._has_cue(draft) or _LINK.search(draft.original):
+        if not self._expected(customer, draft) or self._has_cue(draft) or _LINK.search(draft.original):
             return []
         if _QUESTION_MARKS.search(draft.clean.text):
             return []  # a question to the customer is where the conversation goes next
@@ -233,7 +236,7 @@ class StructureRule:
 
     def _thanks(self, draft: Draft, ctx: Context, severity: str,
                 customer: CustomerContext) -> list[Finding]:
-        if not self._expected(customer) or self._has_cue(draft):
+        if not self._expected(customer, draft) or self._has_cue(draft):
             return []
         return self._missing(draft, ctx, severity)
 
@@ -243,7 +246,7 @@ class StructureRule:
         if count > MAX_QUESTIONS:
             return self._missing(draft, ctx, severity, count=count,
                                  what=f"asks {count} questions")
-        if not self._expected(customer):
+        if not self._expected(customer, draft):
             return []
         demands = self._spans(draft, "against")
         if not demands or self._has_cue(draft):
@@ -284,7 +287,7 @@ class StructureRule:
 
     def _robotic(self, draft: Draft, ctx: Context, severity: str,
                  customer: CustomerContext) -> list[Finding]:
-        if not self._expected(customer):
+        if not self._expected(customer, draft):
             return []
         boilerplate = self._spans(draft, "against")
         if len(boilerplate) < 2 or self._personal(draft, customer):
