@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from voicecheck.io.formats.csvpos import read_rows
 from voicecheck.io.formats.jsonpos import parse_json, string_map
-from voicecheck.io.formats.offsets import align
+from voicecheck.io.formats.yamlpos import YamlDoc
 from voicecheck.io.html_text import html_to_text, strip_comments
 
 HTML_BITS = st.sampled_from(["<p>", "</p>", "<br>", "<br />", "<div class='x'>", "</div>",
@@ -81,16 +81,13 @@ def test_csv_cells_read_back_and_map_to_their_characters(rows, delimiter, newlin
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1),
-       st.sampled_from(['"', "'", "|", ">", None]))
+       st.sampled_from(['"', "'", "|", ">", None]), st.sampled_from(["\n", "\r\n"]))
 @settings(max_examples=300, deadline=None)
-def test_yaml_scalars_align_with_their_source(value, style):
+def test_yaml_scalars_map_to_their_source(value, style, newline):
     src = yaml.safe_dump({"body": value}, default_style=style, allow_unicode=True, width=20)
-    node = yaml.compose(src).value[0][1]
-    loaded = yaml.safe_load(src)["body"]
+    src = src.replace("\n", newline)
+    doc = YamlDoc(src, "x.yaml")
+    node = doc.data.nodes["body"]
+    loaded = doc.data["body"]
     a, b = node.start_mark.index, node.end_mark.index
-    if node.style in ('"', "'"):
-        a, b = a + 1, b - 1
-    elif node.style in ("|", ">"):
-        a = src.index("\n", a) + 1
-    m = align(loaded, src, a, b, escapes=node.style == '"', quote="'" if node.style == "'" else "")
-    _check_map(src, loaded, m.source, a, b, decoded="\\")
+    _check_map(src, loaded, doc.scalar_map(node, loaded).source, a, b, decoded="\\'\"")

@@ -21,7 +21,7 @@ _HTML_TOKEN = re.compile(
     rf"|(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9:-]*){_ATTRS}>)"
     r"|(?P<decl><![^>]*>)"
     r"|(?P<entity>&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?))"
-    r"|(?P<space>[ \t\r\n\f]+)",
+    r"|(?P<space>[\t\r\n\f][ \t\r\n\f]*| [ \t\r\n\f]+)",  # one plain space is text
     re.S)
 _COMMENT = re.compile(r"<!--(?P<inner>.*?)(?:-->|\Z)", re.S)
 _BLOCK = frozenset("""p div li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote pre hr section
@@ -61,6 +61,8 @@ def html_to_text(src: str, a: int = 0, b: int | None = None) -> MappedText:
     for m in _HTML_TOKEN.finditer(src, a, b):
         if m.start() > i:
             gap.flush(out)
+            if src[i] == " " and (not out.n or out.ends_with("\n")):
+                i += 1  # a line starts with its text
             out.copy(i, m.start())
         i = m.end()
         if m.group("comment") is not None:
@@ -87,6 +89,8 @@ def html_to_text(src: str, a: int = 0, b: int | None = None) -> MappedText:
             gap.space(m.start())
     if i < b:
         gap.flush(out)
+        if src[i] == " " and (not out.n or out.ends_with("\n")):
+            i += 1
         out.copy(i, b)
     text, segments = out.build(b)
     return MappedText(text, segments, comments)

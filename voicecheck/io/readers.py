@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import codecs
+import gc
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import Any
 from voicecheck.io.formats import csvpos, helpdesk
 from voicecheck.io.formats.jsonpos import JObject, parse_json, string_map
 from voicecheck.io.formats.markdown import split_markdown
-from voicecheck.io.formats.offsets import Chain, LineIndex, Shift, TextMap
+from voicecheck.io.formats.offsets import Chain, Lazy, LineIndex, Shift, TextMap
 from voicecheck.io.formats.suppress import ignore_codes, parse_directive
 from voicecheck.io.formats.yamlpos import YamlDoc, YObject
 from voicecheck.io.html_text import MappedText, html_to_text, strip_comments
@@ -145,6 +146,18 @@ def read_library(path: str | Path, fmt: str | None = None,
     src = _read(Path(path), source)
     detected = fmt or detect_format(path, src[:65536])
     reader = _Reader(source, src, fields or Fields())
+    collecting = gc.isenabled()
+    gc.disable()  # many small objects, no cycles: the collector would only rescan them
+    try:
+        _read_into(reader, path, fmt, detected, src)
+    finally:
+        if collecting:
+            gc.enable()
+    return SourceFile(source, reader.format, src, reader.replies)
+
+
+def _read_into(reader: _Reader, path: str | Path, fmt: str | None, detected: str,
+               src: str) -> None:
     if detected in ("txt", "md"):
         reader.read_text(detected)
     elif detected == "csv":
@@ -152,11 +165,14 @@ def read_library(path: str | Path, fmt: str | None = None,
     elif detected == "yaml":
         reader.read_yaml()
     else:
-        data = parse_json(src, source)
+        fast = detected == "json"  # helpdesk readers walk nested objects: offsets up front
+        data = parse_json(src, reader.path, fast=fast)
         if fmt is None:
             detected = helpdesk.shape_of(data)
+            if fast and detected != "json":
+                data = parse_json(src, reader.path)
         reader.read_json(data, detected)
-    return SourceFile(source, detected, src, reader.replies)
+    reader.format = detected
 
 
 def normalise_lang(value: object) -> str | None:
@@ -226,7 +242,20 @@ class Value:
 
     value: Any
     map: TextMap | None
-    offset: int
+    _offset: int | None
+    make_map: Any = None  # builds `map` on demand (only a body needs one)
+    locate: Any = None    # finds the offset on demand
+
+    @property
+    def offset(self) -> int:
+        if self._offset is None:
+            self._offset = self.locate()
+        return self._offset
+
+    def text_map(self) -> TextMap:
+        if self.map is None:
+            self.map = self.make_map() if self.make_map else Shift(self.offset)
+        return self.map
 
 
 class _Reader:
@@ -236,6 +265,7 @@ class _Reader:
         self.fields = fields
         self.lines = LineIndex(src)
         self.replies: list[Reply] = []
+        self.format = ""
         self._ids: set[str] = set()
 
     # one reply, whatever the format
@@ -247,14 +277,17 @@ class _Reader:
         if not isinstance(value, str):
             raise VoicecheckError("the reply body must be text", path=self.path,
                                   line=self.lines.line(body.offset), code="E234")
-        mapped = html_to_text(value) if html else strip_comments(value)
-        text = mapped.text
+        if html or "<!--" in value:
+            mapped = html_to_text(value) if html else strip_comments(value)
+            text = mapped.text
+            base = body.text_map()
+            to_file: TextMap = Chain(mapped.map, base)
+            suppressions = self._comment_suppressions(mapped, base, to_file)
+        else:  # the common case: the value is the text; its map is built if ever asked
+            text, to_file, suppressions = value, Lazy(body.text_map), []
         trimmed = text.strip()
         if not trimmed:
             return None
-        base = body.map or Shift(body.offset)
-        to_file = Chain(mapped.map, base)
-        suppressions = self._comment_suppressions(mapped, base, to_file)
         if extra:
             suppressions = extra + suppressions
         lead = len(text) - len(text.lstrip())
@@ -319,6 +352,7 @@ class _Reader:
         rows = csvpos.read_rows(self.src, self.path, delimiter)
         if not rows:
             return
+        src = self.src
         header = [c.value.strip() for c in rows[0]]
         names = {name: k for k, name in reversed(list(enumerate(header)))}
         for row in rows[1:]:
@@ -333,7 +367,7 @@ class _Reader:
                 if k is None or k >= len(row):
                     return None
                 cell = row[k]
-                return Value(cell.value, cell.map(self.src), cell.start)
+                return Value(cell.value, None, cell.start, lambda: cell.map(src))
             self._record(get, names.keys(), row[0].start)
 
     def read_yaml(self) -> None:
@@ -354,10 +388,9 @@ class _Reader:
                 if found is None:
                     return None
                 obj, key = found
-                node = obj.nodes[key]
-                value = obj[key]
-                m = doc.scalar_map(node, value) if isinstance(value, str) else None
-                return Value(value, m, node.start_mark.index)
+                node, value = obj.nodes[key], obj[key]
+                return Value(value, None, node.start_mark.index,
+                             lambda: doc.scalar_map(node, value))
             replies.append(self._record(get, item.keys(), node.start_mark.index))
         self._attach_yaml_comments(doc, spans, replies)
 
@@ -368,15 +401,19 @@ class _Reader:
                 self.add(Value(record.body, m, record.body_offset), html=record.html,
                          reply_id=record.reply_id, title=record.title, start=record.start)
             return
+        src = self.src  # (closures keep the text, not the reader: no reference cycle)
         for item in self._items(data, lambda item: getattr(item, "start", 0)):
             def get(name: str, item: JObject = item) -> Value | None:
+                if "." in name:
+                    item.starts  # noqa: B018 - nested objects get their offsets first
                 found = _dotted(item, name)
                 if found is None:
                     return None
                 obj, key = found
-                value, at = obj[key], obj.starts[key]
-                m = string_map(self.src, at, value) if isinstance(value, str) else None
-                return Value(value, m, at)
+                value = obj[key]
+                return Value(value, None, None,
+                             lambda: string_map(src, obj.starts[key], value),
+                             lambda: obj.starts[key])
             self._record(get, item.keys(), item.start)
 
     # records of the generic formats
@@ -466,6 +503,8 @@ def _yaml_item_for(spans: list[tuple[int, int]], line: int, next_line: bool) -> 
 
 def _dotted(obj: dict[str, Any], name: str) -> tuple[Any, str] | None:
     """(the mapping holding it, its key) of a dotted field path, None when absent."""
+    if name in obj:
+        return obj, name
     parts = name.split(".")
     for part in parts[:-1]:
         obj = obj.get(part)  # type: ignore[assignment]

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from voicecheck.io.formats.offsets import Lazy, LineIndex, Shift, TextMap, align
+from voicecheck.io.formats.offsets import Lazy, LineIndex, Segments, Shift, TextMap
 from voicecheck.model import VoicecheckError
 
-_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
+_QUOTED = re.compile(r'"([^"]*(?:""[^"]*)*)"')
 _DELIMITERS = (",", ";", "\t")
 
 
@@ -26,8 +26,23 @@ class Cell:
             return Shift(self.start)
         if '"' not in self.value:
             return Shift(self.start + 1)
-        a, b, value = self.start + 1, self.end - 1, self.value
-        return Lazy(lambda: align(value, src, a, b, quote='"'))
+        return Lazy(lambda: _unquote_map(src, self.start + 1, self.end - 1))
+
+
+def _unquote_map(src: str, a: int, b: int) -> Segments:
+    """Map of a quoted cell's value: each doubled quote is one character."""
+    t: list[int] = []
+    s: list[int] = []
+    n, i = 0, a
+    while True:
+        t.append(n)
+        s.append(i)
+        k = src.find('""', i, b)
+        if k < 0:
+            break
+        n += k + 1 - i
+        i = k + 2
+    return Segments(t, s, [True] * len(t), n + b - i, b)
 
 
 def sniff_delimiter(src: str) -> str:

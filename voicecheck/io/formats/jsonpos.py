@@ -25,23 +25,38 @@ _SCAN_ONCE = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-
 
 
 class JObject(dict):  # type: ignore[type-arg]
-    """A JSON object; `starts[key]` is the source offset where the key's value begins."""
+    """A JSON object; `starts[key]` is the source offset where the key's value begins.
 
-    __slots__ = ("starts", "start")
+    An object read whole by the C scanner (`parse_json(..., fast=True)`) finds its offsets
+    the first time they are asked for, and its nested objects and arrays become JObject and
+    JArray then."""
+
+    __slots__ = ("_starts", "start", "_src")
+
+    @property
+    def starts(self) -> dict[str, int]:
+        if self._starts is None:
+            full, _ = _Parser(self._src, "").object(self.start, 1)
+            for key, value in full.items():
+                if isinstance(value, (dict, list)):
+                    self[key] = value
+            self._starts = full._starts
+        return self._starts
 
 
 class JArray(list):  # type: ignore[type-arg]
     __slots__ = ("starts", "start")
 
 
-def parse_json(src: str, path: str) -> object:
-    """Parse a JSON document, keeping value offsets.
+def parse_json(src: str, path: str, fast: bool = False) -> object:
+    """Parse a JSON document, keeping value offsets; `fast`: objects that are items of an
+    array are read by the C scanner and find their offsets only when asked.
 
     >>> doc = parse_json('[{"id": 7, "body": "Hi\\\\nthere"}]', "x.json")
     >>> doc[0]["body"], doc[0].starts["body"]
     ('Hi\\nthere', 19)
     """
-    parser = _Parser(src, path)
+    parser = _Parser(src, path, fast)
     i = _WS.match(src, 0).end()
     value, i = parser.value(i, 0)
     i = _WS.match(src, i).end()
@@ -51,11 +66,12 @@ def parse_json(src: str, path: str) -> object:
 
 
 class _Parser:
-    __slots__ = ("src", "path")
+    __slots__ = ("src", "path", "fast")
 
-    def __init__(self, src: str, path: str) -> None:
+    def __init__(self, src: str, path: str, fast: bool = False) -> None:
         self.src = src
         self.path = path
+        self.fast = fast
 
     def error(self, message: str, at: int) -> VoicecheckError:
         line, col = LineIndex(self.src).position(at)
@@ -88,7 +104,7 @@ class _Parser:
         out = JObject()
         out.start = i
         starts: dict[str, int] = {}
-        out.starts = starts
+        out._starts = starts
         i = _WS.match(src, i + 1).end()
         if src[i:i + 1] == "}":
             return out, i + 1
@@ -113,6 +129,20 @@ class _Parser:
                 raise self.error("expecting ',' or '}'", i)
             i = _WS.match(src, i + 1).end()
 
+    def whole_object(self, i: int) -> tuple[JObject, int]:
+        """An object read by the C scanner; its offsets are found when first asked for."""
+        try:
+            value, end = _SCAN_ONCE(self.src, i)
+        except StopIteration as exc:
+            raise self.error("expecting a value", exc.value) from None
+        except json.JSONDecodeError as exc:
+            raise self.error(exc.msg.lower(), exc.pos) from None
+        except RecursionError:
+            raise self.error("nested too deeply", i) from None
+        out = JObject(value)
+        out.start, out._starts, out._src = i, None, self.src
+        return out, end
+
     def array(self, i: int, depth: int) -> tuple[JArray, int]:
         if depth > MAX_DEPTH:
             raise self.error(f"nested deeper than {MAX_DEPTH} levels", i)
@@ -126,7 +156,10 @@ class _Parser:
             return out, i + 1
         while True:
             starts.append(i)
-            item, i = self.value(i, depth)
+            if self.fast and src.startswith("{", i):
+                item, i = self.whole_object(i)
+            else:
+                item, i = self.value(i, depth)
             out.append(item)
             i = _WS.match(src, i).end()
             c = src[i:i + 1]

@@ -11,12 +11,12 @@ from bisect import bisect_right
 from typing import Any
 
 from voicecheck.guide.yamlio import MAX_DEPTH, MAX_NODES
-from voicecheck.io.formats.offsets import Lazy, TextMap, align
+from voicecheck.io.formats.offsets import Lazy, Segments, Shift, TextMap, align
 from voicecheck.model import VoicecheckError
 
 _SAFE_TAG = "tag:yaml.org,2002:"
 _PLAIN_COLLECTIONS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
-_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*(voicecheck\s*:[^\r\n]*)", re.I | re.M)
+_COMMENT = re.compile(r"#[ \t]*(voicecheck\s*:[^\r\n]*)", re.I)
 
 
 class YObject(dict):  # type: ignore[type-arg]
@@ -107,7 +107,8 @@ class YamlDoc:
             nl = self.src.find("\n", a, b)
             a = nl + 1 if nl >= 0 else b
         escapes, quote = style == '"', ("'" if style == "'" else "")
-        return Lazy(lambda: align(value, self.src, a, b, escapes=escapes, quote=quote))
+        return Lazy(lambda: _fast_map(value, self.src, a, b, style)
+                    or align(value, self.src, a, b, escapes=escapes, quote=quote))
 
     def comments(self) -> list[tuple[int, str]]:
         """(offset of '#', text after it) of every `# voicecheck:` comment that is a comment,
@@ -115,8 +116,39 @@ class YamlDoc:
         out = []
         for m in _COMMENT.finditer(self.src):
             at = m.start()
+            if at and self.src[at - 1] not in " \t\n":
+                continue  # "#" inside a word is not a comment
             k = bisect_right(self._span_starts, at) - 1
             if k >= 0 and self._spans[k][0] <= at < self._spans[k][1]:
                 continue
             out.append((at, m.group(1)))
         return out
+
+
+def _fast_map(value: str, src: str, a: int, b: int, style: str | None) -> TextMap | None:
+    """The map of a scalar written as it reads (one line, or a `|` block: line by line),
+    else None (then `align` works it out character by character)."""
+    if src.startswith(value, a) and a + len(value) <= b:
+        return Shift(a)
+    if style != "|":
+        return None
+    t: list[int] = []
+    s: list[int] = []
+    n, i, indent = 0, a, -1
+    while i < b and n < len(value):
+        nl = src.find("\n", i, b)
+        end = b if nl < 0 else nl
+        line = src[i:end].rstrip("\r")
+        if line.strip():
+            if indent < 0:
+                indent = len(line) - len(line.lstrip(" "))
+            content = line[indent:]
+        else:
+            content = ""
+        if not value.startswith(content, n):
+            return None
+        t.append(n)
+        s.append(i + min(indent, len(line)) if content else i)
+        n += len(content) + 1
+        i = end + 1
+    return Segments(t, s, [True] * len(t), len(value), b)
