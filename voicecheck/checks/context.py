@@ -172,7 +172,7 @@ def language_context(lang: str) -> LanguageContext:
     dash_name = re.compile(rf"(?:^|\n|[.!?؟]\s*)\s*[{_DASH}]\s*({name})\s*$")
     from voicecheck.text.langid import _markers  # the pack's function words: not content
 
-    markers = _markers().get(lang, (frozenset(), frozenset()))[0] if lang != "fa" else frozenset()
+    markers = _markers().get(lang, (frozenset(), frozenset()))[0]
     generic = frozenset(t for w in data["generic"] for t in fold_phrase(w).split())
     return LanguageContext(lang, matcher, sign_off, name_intro, dash_name,
                            frozenset(w.lower() for w in data["not_names"]), markers | generic,
@@ -185,7 +185,7 @@ def analyze_customer(text: str | None, lang: str | None = None,
     """The context of a customer's message, or None when no message was given.
 
     `lang` forces the language; `hostility` (the tone model's hostility head, 0-1, on the
-    customer's words) adds anger when the words alone do not show it. `reply_lang`, the
+    customer's words) marks a complaint as angry when the words alone do not show it. `reply_lang`, the
     reply's language, settles Indonesian against Malay: a short message rarely tells them
     apart, and the reply's language reads the other one nearly as well.
 
@@ -242,7 +242,9 @@ def _describe(text: str, draft: Draft, data: LanguageContext,
         situations.add("anger")
     if _LONG_NUMBER.search(text):
         situations.add("effort")
-    if "anger" not in situations and hostility is not None and len(draft.tokens) >= 3:
+    if "complaint" in situations and "anger" not in situations and hostility is not None:
+        # the tone model learnt replies, not customers: it may sharpen a complaint into
+        # anger, never make a complaint out of a plain question
         score = hostility(draft)
         if score is not None and score >= HOSTILE:
             situations.add("anger")

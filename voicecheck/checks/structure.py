@@ -142,7 +142,9 @@ class StructureRule:
         spans = found.get((code, role), [])
         if role in ("cues", "against") and spans:
             excepted = found.get((code, "except"), [])
-            discount = found.get((code, "discount"), []) if role == "cues" else []
+            # a cue inside a counted-against phrase is part of it ("not our responsibility")
+            discount = (found.get((code, "discount"), []) + found.get((code, "against"), [])
+                        if role == "cues" else [])
             spans = [(a, b) for a, b in spans
                      if not any(x <= a and b <= y for x, y in excepted + discount)]
         return spans
