@@ -18,6 +18,7 @@ from voicecheck.engine import Checker
 from voicecheck.guide import guide_from_mapping
 from voicecheck.model import Finding, Suggestion, VoicecheckError
 from voicecheck.rewrite.fix import apply, choose, fix_file, fix_text, read_source
+from voicecheck.rewrite.rewriter import deletion, insertion
 from tests.conftest import run_cli
 
 DRAFT = ("We apologize for any inconvenience. To be honest, we will utilize a new courier "
@@ -69,6 +70,27 @@ def test_fix_text_safe_then_unsafe():
     assert everything.text == ("I'm sorry about this. We will use a new courier within one "
                                "working day. Please wait.")
     assert everything.remaining() == 0
+
+
+@pytest.mark.parametrize("text", ["Basically.", "To be honest.", "Rules are rules."])
+def test_fixes_never_leave_an_empty_reply(text):
+    checker = Checker(model=False)
+    result = fix_text(text, lambda t: checker.check(t, lang="en"), unsafe=True)
+    assert result.text == text and result.stable
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(min_size=1, max_size=60), data=st.data())
+def test_deletions_and_insertions_stay_inside_any_text(text, data):
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    for s in (deletion(text, start, end), insertion(text, "New words.", "start"),
+              insertion(text, "New words.", "end"), insertion(text, "Bye", "last")):
+        assert 0 <= s.start <= s.end <= len(text)
+        out = apply(text, [s])
+        assert out[:s.start] == text[:s.start] and out.endswith(text[s.end:])
+    gone = deletion(text, start, end)
+    assert gone.start <= start and gone.end >= end  # the deleted words are inside the edit
 
 
 # -- idempotence --------------------------------------------------------------------------------

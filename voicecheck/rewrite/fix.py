@@ -111,6 +111,8 @@ def fix_text(text: str, check: Callable[[str], Report], unsafe: bool = False,
         if not chosen:
             return FixResult(text, report, applied, passes - 1, True)
         new_text = apply(text, chosen)
+        if not new_text.strip():  # the fixes would leave no reply at all: keep the words
+            return FixResult(text, report, applied, passes - 1, True)
         if new_text in seen:  # a fix that undoes another: stop before going round in circles
             return FixResult(text, report, applied, passes - 1, False)
         seen.add(new_text)
