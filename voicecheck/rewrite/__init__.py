@@ -1,0 +1,2 @@
+"""Rewrites: suggestions rendered from sandboxed Jinja templates (`templates`, `rewriter`),
+`check --fix` / `--diff` (`fix`) and `voicecheck suggest` (`suggest`). docs/rewrites.md."""
