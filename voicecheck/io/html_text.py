@@ -17,11 +17,13 @@ from voicecheck.io.formats.offsets import Segments, TextBuilder
 
 _ATTRS = r"""(?:"[^"]*"|'[^']*'|[^'">])*"""
 _HTML_TOKEN = re.compile(
-    r"(?P<comment><!--(?P<inner>.*?)(?:-->|\Z))"
+    r"(?P<text>[^<&\t\r\n\f ]+(?: [^<&\t\r\n\f ]+)*)"  # words with single spaces
+    r"|(?P<comment><!--(?P<inner>.*?)(?:-->|\Z))"
     rf"|(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9:-]*){_ATTRS}>)"
     r"|(?P<decl><![^>]*>)"
     r"|(?P<entity>&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?))"
-    r"|(?P<space>[\t\r\n\f][ \t\r\n\f]*| [ \t\r\n\f]+)",  # one plain space is text
+    r"|(?P<space>[ \t\r\n\f]+)"
+    r"|(?P<other>[<&])",  # a "<" or "&" that starts nothing: text
     re.S)
 _COMMENT = re.compile(r"<!--(?P<inner>.*?)(?:-->|\Z)", re.S)
 _BLOCK = frozenset("""p div li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote pre hr section
@@ -57,41 +59,36 @@ def html_to_text(src: str, a: int = 0, b: int | None = None) -> MappedText:
     out = TextBuilder(src)
     comments: list[Comment] = []
     gap = _Gap()  # white space and line breaks are written only before the next text
+    match = _HTML_TOKEN.match
     i = a
-    for m in _HTML_TOKEN.finditer(src, a, b):
-        if m.start() > i:
+    while i < b:
+        m = match(src, i, b)
+        kind, start, i = m.lastgroup, i, m.end()
+        if kind == "text" or kind == "other":
             gap.flush(out)
-            if src[i] == " " and (not out.n or out.ends_with("\n")):
-                i += 1  # a line starts with its text
-            out.copy(i, m.start())
-        i = m.end()
-        if m.group("comment") is not None:
-            comments.append(Comment(m.start(), m.end(), m.group("inner")))
-        elif m.group("tag") is not None:
+            out.copy(start, i)
+        elif kind == "space":
+            gap.space(start)
+        elif kind == "tag":
             name = m.group("name").lower()
             if name == "br":
-                gap.newline(m.start(), extra=True)
+                gap.newline(start, extra=True)
             elif name in _BLOCK:
-                gap.newline(m.start())
+                gap.newline(start)
             elif name in _DROP and not m.group("close"):
                 close = re.compile(rf"</{name}\s*>", re.I).search(src, i, b)
                 i = close.end() if close else b
             elif name in ("td", "th"):
-                gap.space(m.start())  # cells of a row read as words apart
-        elif m.group("entity") is not None:
+                gap.space(start)  # cells of a row read as words apart
+        elif kind == "entity":
             decoded = html.unescape(m.group())
             gap.flush(out)
             if decoded == m.group():
-                out.copy(m.start(), m.end())
+                out.copy(start, i)
             else:
-                out.put(decoded, m.start())
-        elif m.group("space") is not None:
-            gap.space(m.start())
-    if i < b:
-        gap.flush(out)
-        if src[i] == " " and (not out.n or out.ends_with("\n")):
-            i += 1
-        out.copy(i, b)
+                out.put(decoded, start)
+        elif kind == "comment":
+            comments.append(Comment(start, i, m.group("inner")))
     text, segments = out.build(b)
     return MappedText(text, segments, comments)
 
