@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
-import os
 import resource
 import socket
 import subprocess

@@ -54,7 +54,7 @@ def _type_draft(page, text: str) -> None:
 def test_underline_hover_apply(page):
     page.fill("#customer", CUSTOMER)
     _type_draft(page, DRAFT)
-    mark = page.wait_for_selector("#mirror mark")
+    page.wait_for_selector("#mirror mark")
     assert page.locator("#findings .finding").count() >= 1
     assert page.locator("#scores .bar").count() == 8
 

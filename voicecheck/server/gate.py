@@ -83,29 +83,7 @@ class Gate:
         route = path if path in ROUTES else "other"
         admitted = False
         try:
-            for hook in self.on_request:
-                hook()
-            if self.shutting_down and path != "/metrics":
-                raise HTTPError(503, "E257", "server is shutting down",
-                                {"retry-after": "1", "connection": "close"})
-            if self.token and path not in OPEN and not (self.cors and scope["method"] ==
-                                                         "OPTIONS"):
-                self._authorise(scope)
-            if path in ADMITTED:
-                if self.in_flight >= self.limits.max_in_flight:
-                    raise HTTPError(429, "E256", f"{self.in_flight} requests in flight "
-                                    f"(limit {self.limits.max_in_flight}); retry shortly",
-                                    {"retry-after": "1"})
-                self.in_flight += 1
-                self.metrics.in_flight = self.in_flight
-                admitted = True
-                # let every request read in the same loop turn count itself in first, so the
-                # queue behind a request is visible to it (and to those after it)
-                await asyncio.sleep(0)
-                if time.perf_counter() - started > self.limits.queue_timeout:
-                    raise HTTPError(503, "E257", "server overloaded: request waited longer "
-                                    f"than {self.limits.queue_timeout * 1000:g} ms; retry "
-                                    "shortly", {"retry-after": "1"})
+            admitted = await self._admit(scope, path, started)
             scope.setdefault("state", {})["started"] = started
             await self.app(scope, receive, send_with_headers)
         except HTTPError as exc:
@@ -130,6 +108,37 @@ class Gate:
                 "ms": round(elapsed * 1000, 2),
                 "client": (scope.get("client") or ("", 0))[0]}})
             request_id.reset(token)
+
+    async def _admit(self, scope: dict, path: str, started: float) -> bool:
+        """Hooks, shutdown, auth, then admission of check requests; True when the request
+        was counted in flight (the caller counts it out). Raises HTTPError to refuse."""
+        for hook in self.on_request:
+            hook()
+        if self.shutting_down and path != "/metrics":
+            raise HTTPError(503, "E257", "server is shutting down",
+                            {"retry-after": "1", "connection": "close"})
+        if self.token and path not in OPEN and not (self.cors and scope["method"] == "OPTIONS"):
+            self._authorise(scope)
+        if path not in ADMITTED:
+            return False
+        if self.in_flight >= self.limits.max_in_flight:
+            raise HTTPError(429, "E256", f"{self.in_flight} requests in flight (limit "
+                            f"{self.limits.max_in_flight}); retry shortly", {"retry-after": "1"})
+        self.in_flight += 1
+        self.metrics.in_flight = self.in_flight
+        try:
+            # let every request read in the same loop turn count itself in first, so the
+            # queue ahead of a request is visible to it (and to those after it)
+            await asyncio.sleep(0)
+            if time.perf_counter() - started > self.limits.queue_timeout:
+                raise HTTPError(503, "E257", "server overloaded: request waited longer than "
+                                f"{self.limits.queue_timeout * 1000:g} ms; retry shortly",
+                                {"retry-after": "1"})
+        except BaseException:
+            self.in_flight -= 1
+            self.metrics.in_flight = self.in_flight
+            raise
+        return True
 
     def _authorise(self, scope: dict) -> None:
         given = b""

@@ -54,6 +54,14 @@ class GuideEntry:
                 "channels": channels}
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def _iso(ts: float | None) -> str | None:
     return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
@@ -102,11 +110,7 @@ class GuideSet:
             return found
         for item in scan:
             if item.name.endswith(".yaml") and not item.name.startswith("."):
-                try:
-                    st = item.stat()
-                    found[item.name[:-5]] = (Path(item.path), (st.st_mtime_ns, st.st_size))
-                except OSError:
-                    found[item.name[:-5]] = (Path(item.path), None)
+                found[item.name[:-5]] = (Path(item.path), _stamp(Path(item.path)))
         return found
 
     def claim_poll(self) -> bool:
@@ -149,6 +153,9 @@ class GuideSet:
                                    stamp)
                 before = (entry.checker, entry.error)
                 entries[name] = self._load(entry, path)
+                if _stamp(path) != stamp:  # written while we read it: read it at a later look
+                    entries[name] = old or GuideEntry(name, str(path))
+                    continue
                 if (entries[name].checker, entries[name].error) != before:
                     touched.append(name)
             for name in PRESETS:  # a removed file that shadowed a preset gives the preset back
