@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.io.formats import csvpos, helpdesk
-from voicecheck.io.formats.jsonpos import JObject, parse_json, string_map
+from voicecheck.io.formats.jsonpos import JObject, offset_of, parse_json, string_map
 from voicecheck.io.formats.markdown import split_markdown
 from voicecheck.io.formats.offsets import Chain, Lazy, LineIndex, Shift, TextMap
 from voicecheck.io.formats.suppress import ignore_codes, parse_directive
@@ -165,12 +165,9 @@ def _read_into(reader: _Reader, path: str | Path, fmt: str | None, detected: str
     elif detected == "yaml":
         reader.read_yaml()
     else:
-        fast = detected == "json"  # helpdesk readers walk nested objects: offsets up front
-        data = parse_json(src, reader.path, fast=fast)
+        data = parse_json(src, reader.path, fast=True)
         if fmt is None:
             detected = helpdesk.shape_of(data)
-            if fast and detected != "json":
-                data = parse_json(src, reader.path)
         reader.read_json(data, detected)
     reader.format = detected
 
@@ -243,7 +240,7 @@ class Value:
     value: Any
     map: TextMap | None
     _offset: int | None
-    make_map: Any = None  # builds `map` on demand (only a body needs one)
+    make_map: Any = None  # builds `map` from the offset on demand (only a body needs one)
     locate: Any = None    # finds the offset on demand
 
     @property
@@ -254,7 +251,7 @@ class Value:
 
     def text_map(self) -> TextMap:
         if self.map is None:
-            self.map = self.make_map() if self.make_map else Shift(self.offset)
+            self.map = self.make_map(self.offset) if self.make_map else Shift(self.offset)
         return self.map
 
 
@@ -280,9 +277,12 @@ class _Reader:
         if html or "<!--" in value:
             mapped = html_to_text(value) if html else strip_comments(value)
             text = mapped.text
-            base = body.text_map()
-            to_file: TextMap = Chain(mapped.map, base)
-            suppressions = self._comment_suppressions(mapped, base, to_file)
+            if mapped.comments:
+                base = body.text_map()
+                to_file: TextMap = Chain(mapped.map, base)
+                suppressions = self._comment_suppressions(mapped, base, to_file)
+            else:
+                to_file, suppressions = Chain(mapped.map, Lazy(body.text_map)), []
         else:  # the common case: the value is the text; its map is built if ever asked
             text, to_file, suppressions = value, Lazy(body.text_map), []
         trimmed = text.strip()
@@ -367,7 +367,7 @@ class _Reader:
                 if k is None or k >= len(row):
                     return None
                 cell = row[k]
-                return Value(cell.value, None, cell.start, lambda: cell.map(src))
+                return Value(cell.value, None, cell.start, lambda _at: cell.map(src))
             self._record(get, names.keys(), row[0].start)
 
     def read_yaml(self) -> None:
@@ -390,30 +390,25 @@ class _Reader:
                 obj, key = found
                 node, value = obj.nodes[key], obj[key]
                 return Value(value, None, node.start_mark.index,
-                             lambda: doc.scalar_map(node, value))
+                             lambda _at: doc.scalar_map(node, value))
             replies.append(self._record(get, item.keys(), node.start_mark.index))
         self._attach_yaml_comments(doc, spans, replies)
 
     def read_json(self, data: Any, fmt: str) -> None:
+        src = self.src  # (closures keep the text, not the reader: no reference cycle)
         if fmt in HELPDESKS:
             for record in helpdesk.records(data, fmt, self.path, self.lines):
-                m = string_map(self.src, record.body_offset, record.body)
-                self.add(Value(record.body, m, record.body_offset), html=record.html,
-                         reply_id=record.reply_id, title=record.title, start=record.start)
+                self.add(_json_value(src, record.body, record.start, record.body_path),
+                         html=record.html, reply_id=record.reply_id, title=record.title,
+                         start=record.start)
             return
-        src = self.src  # (closures keep the text, not the reader: no reference cycle)
         for item in self._items(data, lambda item: getattr(item, "start", 0)):
             def get(name: str, item: JObject = item) -> Value | None:
-                if "." in name:
-                    item.starts  # noqa: B018 - nested objects get their offsets first
                 found = _dotted(item, name)
                 if found is None:
                     return None
-                obj, key = found
-                value = obj[key]
-                return Value(value, None, None,
-                             lambda: string_map(src, obj.starts[key], value),
-                             lambda: obj.starts[key])
+                path = (name,) if found[1] == name else tuple(name.split("."))
+                return _json_value(src, found[0][found[1]], item.start, path)
             self._record(get, item.keys(), item.start)
 
     # records of the generic formats
@@ -499,6 +494,12 @@ def _yaml_item_for(spans: list[tuple[int, int]], line: int, next_line: bool) -> 
         if first > line:
             return k
     return len(spans) - 1
+
+
+def _json_value(src: str, value: Any, start: int, path: tuple[str | int, ...]) -> Value:
+    """A JSON value whose offset is found only when asked (the record is parsed again)."""
+    return Value(value, None, None, lambda at: string_map(src, at, value),
+                 lambda: offset_of(src, start, path))
 
 
 def _dotted(obj: dict[str, Any], name: str) -> tuple[Any, str] | None:

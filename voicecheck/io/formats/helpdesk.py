@@ -26,7 +26,7 @@ from voicecheck.model import VoicecheckError
 @dataclass(slots=True)
 class Record:
     body: str
-    body_offset: int   # source offset of the body string's opening quote
+    body_path: tuple[str | int, ...]  # where the body is inside the record (jsonpos.offset_of)
     html: bool
     reply_id: object
     title: object
@@ -120,10 +120,10 @@ def _single(data: Any, key: str) -> Any:
     return arr
 
 
-def _string(obj: Any, key: str) -> tuple[str, int] | None:
+def _string(obj: Any, key: str) -> tuple[str, tuple[str | int, ...]] | None:
     value = obj.get(key)
     if isinstance(value, str) and value.strip():
-        return value, obj.starts[key]
+        return value, (key,)
     return None
 
 
@@ -131,18 +131,18 @@ def _zendesk(macro: Any) -> list[Record]:
     actions = macro.get("actions")
     if not isinstance(actions, list):
         return []
-    found: dict[str, tuple[str, int]] = {}
-    for action in actions:
+    found: dict[str, tuple[str, tuple[str | int, ...]]] = {}
+    for n, action in enumerate(actions):
         if not isinstance(action, dict) or action.get("field") not in (
                 "comment_value_html", "comment_value"):
             continue
         value = action.get("value")
         if isinstance(value, str):
-            found.setdefault(action["field"], (value, action.starts["value"]))
+            found.setdefault(action["field"], (value, ("actions", n, "value")))
         elif isinstance(value, list):
             # ["channel:all", "text"]: the comment is the last string
-            texts = [(v, value.starts[k]) for k, v in enumerate(value) if isinstance(v, str)
-                     and not v.startswith("channel:")]
+            texts = [(v, ("actions", n, "value", k)) for k, v in enumerate(value)
+                     if isinstance(v, str) and not v.startswith("channel:")]
             if texts:
                 found.setdefault(action["field"], texts[-1])
     html = "comment_value_html" in found

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from json.decoder import scanstring
+from typing import Any
 
 from voicecheck.io.formats.offsets import Lazy, LineIndex, Segments, Shift, TextMap
 from voicecheck.model import VoicecheckError
@@ -168,6 +169,22 @@ class _Parser:
             if c != ",":
                 raise self.error("expecting ',' or ']'", i)
             i = _WS.match(src, i + 1).end()
+
+
+def offset_of(src: str, start: int, path: tuple[str | int, ...]) -> int:
+    """Source offset of the value at `path` (keys and indexes) inside the object or array
+    starting at `start`: parses just that one record again, so a reader can keep no offsets
+    for the values no finding ever points at.
+
+    >>> offset_of('[{"a": [1, "x"]}]', 1, ("a", 1))
+    11
+    """
+    parser = _Parser(src, "")
+    node: Any = parser.object(start, 1)[0] if src.startswith("{", start) else \
+        parser.array(start, 1)[0]
+    for step in path[:-1]:
+        node = node[step]
+    return node.starts[path[-1]]
 
 
 def string_map(src: str, quote: int, value: str) -> TextMap:
