@@ -9,6 +9,12 @@ positives where it fires unexpected, false negatives where it is expected and si
     python bench/eval_cases.py --errors        # also list every wrong case (not the held-out ones)
     python bench/eval_cases.py --holdout-only  # only the cases set aside before tuning
     python bench/eval_cases.py --tuning        # everything but those (what tuning may look at)
+    python bench/eval_cases.py --canned        # how often 4xx fires on real canned replies
+
+`--canned` lints ../shared/eval/canned-real (real replies published by support teams; evaluation
+only, never copied here) three ways: as they are (no customer message: only VC406 runs), as
+public tweets (VC407 too), and as answers to a neutral customer question in their language
+(the checks that need a complaint stay silent; VC408/VC409/VC410 may speak). Rates, not quotes.
 """
 
 from __future__ import annotations
@@ -120,12 +126,51 @@ def render(table: dict[tuple[str, str], Counts], names: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+CANNED = ROOT.parent / "shared" / "eval" / "canned-real"
+# a neutral question per language: the customer side of the third canned-reply pass
+QUESTION = {"en": "Hi, could you help me with this please?",
+            "id": "Halo, bisa bantu saya soal ini?",
+            "ms": "Hai, boleh bantu saya tentang perkara ini?",
+            "fa": "سلام، می‌شود در این مورد کمکم کنید؟"}
+
+
+def canned_rates(checker: Any) -> str:
+    """Share of real canned replies on which each 4xx code fires, per language and pass."""
+    import json
+    import re
+
+    rows = []
+    for path in sorted(CANNED.glob("*/replies.jsonl")):
+        rows.extend(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                    if line.strip())
+    if not rows:
+        return "needs ../shared/eval/canned-real"
+    passes = {"as is": {}, "as public tweets": {"channel": "twitter_public"},
+              "answering a question": {"question": True}}
+    lines = ["| pass | language | replies | 4xx codes fired (share of replies) |",
+             "|---|---|---|---|"]
+    for name, how in passes.items():
+        for lang in LANGS:
+            texts = [re.sub(r"<[^>]{1,200}>", " ", r["text"]) for r in rows if r["lang"] == lang]
+            texts = [t for t in texts if t.strip()]
+            counts: collections.Counter = collections.Counter()
+            for text in texts:
+                report = checker.check(text, lang=lang, channel=how.get("channel"),
+                                       customer=QUESTION[lang] if how.get("question") else None)
+                counts.update({f.code for f in report.findings if f.code.startswith(PREFIX)})
+            fired = ", ".join(f"{code} {n / len(texts):.1%}" for code, n in sorted(counts.items()))
+            lines.append(f"| {name} | {lang} | {len(texts)} | {fired or 'none'} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--holdout-only", action="store_true")
     parser.add_argument("--tuning", action="store_true", help="leave the held-out cases out")
     parser.add_argument("--no-model", action="store_true", help="without the tone model")
+    parser.add_argument("--canned", action="store_true",
+                        help="also lint ../shared/eval/canned-real (evaluation only)")
     args = parser.parse_args()
     from voicecheck.checks.registry import all_rules
     from voicecheck.engine import Checker
@@ -144,6 +189,10 @@ def main() -> None:
     print(f"# eval_cases — {time.strftime('%Y-%m-%d')} — {machine()} — {len(results)} cases "
           f"({held} held out), {elapsed:.1f} s")
     print(render(score(results), names))
+    if args.canned:
+        print()
+        print(canned_rates(Checker(placeholders_ok=True,
+                                   model=False if args.no_model else None)))
     if args.errors:
         for case, found in results:
             if found != case.expect and not case.holdout:

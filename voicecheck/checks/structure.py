@@ -244,7 +244,9 @@ class StructureRule:
 
     def _questions(self, draft: Draft, ctx: Context, severity: str,
                    customer: CustomerContext | None) -> list[Finding]:
-        count = len(_QUESTION_MARKS.findall(draft.clean.text))
+        count = sum(1 for t in draft.tokens if _QUESTION_MARKS.fullmatch(t.text))
+        if count > MAX_QUESTIONS:  # only then look for help before them (a matcher pass)
+            count = self._questions_before_help(draft)
         if count > MAX_QUESTIONS:
             return self._missing(draft, ctx, severity, count=count,
                                  what=f"asks {count} questions")
@@ -257,6 +259,15 @@ class StructureRule:
         message = fill(self.rule.message, count=count,
                        what=f"asks for '{draft.original[start:end]}'")
         return [make_finding(self.rule, severity, draft, start, end, message)]
+
+    def _questions_before_help(self, draft: Draft) -> int:
+        """Questions asked before the first acknowledgement or apology: a troubleshooting list
+        of questions after "Sorry about the download, here are a few things to check" helps."""
+        _, borrowed = _cue_index(draft.lang)
+        firsts = [spans[0][0] for code in borrowed.get(self.rule.code, ())
+                  if (spans := self._spans(draft, "cues", code))]
+        limit = min(firsts, default=len(draft.tokens))
+        return sum(1 for t in draft.tokens[:limit] if _QUESTION_MARKS.fullmatch(t.text))
 
     def _public_data(self, draft: Draft, ctx: Context, severity: str,
                      customer: CustomerContext | None) -> list[Finding]:
@@ -291,6 +302,8 @@ class StructureRule:
                  customer: CustomerContext) -> list[Finding]:
         if not self._expected(customer, draft):
             return []
+        if not customer.keywords:
+            return []  # nothing in the message that a personal reply could echo
         boilerplate = self._spans(draft, "against")
         if len(boilerplate) < 2 or self._personal(draft, customer):
             return []
