@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine  # noqa: E402
-from voicecheck.io.readers import read_library  # noqa: E402
+from bench.common import machine
+from voicecheck.io.readers import read_library
 
 BODY = ("Hi {{ticket.requester.first_name}},\n\nI'm sorry your order #{n} is running late. "
         "Your rider was held up by roadworks and is now about {m} minutes away. You can follow "
@@ -116,8 +116,8 @@ def main() -> None:
         for fmt, path in paths.items():
             count = len(read_library(path).replies)
             assert count == args.replies, (fmt, count)
-            read = best_of(lambda: read_library(path))
-            located = best_of(lambda: locate_all(path))
+            read = best_of(lambda path=path: read_library(path))
+            located = best_of(lambda path=path: locate_all(path))
             size = path.stat().st_size / 1e6
             print(f"| {fmt} | {size:.1f} | {count / read:,.0f} | {count / located:,.0f} |")
         if args.big:

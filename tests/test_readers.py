@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from voicecheck.io.readers import (FORMATS, Fields, SourceFile, detect_format, normalise_lang,
-                                   read_library)
+from voicecheck.io.readers import (
+    FORMATS,
+    Fields,
+    SourceFile,
+    detect_format,
+    normalise_lang,
+    read_library,
+)
 from voicecheck.model import VoicecheckError
 
 LIBRARY = Path(__file__).resolve().parents[1] / "examples" / "library"
@@ -226,6 +232,22 @@ def test_csv_semicolons_tabs_and_columns(tmp_path):
     tsv = read_library(_write(tmp_path, "r.tsv", "Name\tAnswer\nn1\tHello, you.\n"),
                        fields=Fields(id="Name", body="Answer"))
     assert [(r.reply_id, r.text) for r in tsv.replies] == [("n1", "Hello, you.")]
+
+
+def test_csv_header_case_and_empty_files(tmp_path):
+    lib = read_library(_write(tmp_path, "r.csv", "ID,Title,Body\n7,Late,Sorry it is late.\n"))
+    assert [(r.reply_id, r.title, r.text) for r in lib.replies] == [("7", "Late",
+                                                                     "Sorry it is late.")]
+    for name in ("empty.yaml", "empty.csv", "empty.txt", "empty.md"):
+        assert read_library(_write(tmp_path, name, "")).replies == []
+    assert read_library(_write(tmp_path, "empty.json", "[]")).replies == []
+
+
+def test_yaml_comment_on_the_items_first_line(tmp_path):
+    src = "- id: a\n  body: Hi.\n- id: b  # voicecheck: disable=VC110,VC119\n  body: Yo.\n"
+    a, b = read_library(_write(tmp_path, "r.yaml", src)).replies
+    assert a.suppressions == []
+    assert [(s.codes, s.line) for s in b.suppressions] == [(("VC110", "VC119"), 3)]
 
 
 def test_utf16_with_bom_is_read(tmp_path):
