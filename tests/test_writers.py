@@ -27,7 +27,8 @@ CLEAN = "Your refund is on its way and should reach your card within 5 days."
 def checker():
     from voicecheck.engine import Checker
 
-    return Checker()
+    # Rules only: the writers' tests do not move when the tone model is retrained.
+    return Checker(model=False)
 
 
 def placed(report, path, reply_id, title=None, line_shift=0):

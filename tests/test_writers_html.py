@@ -31,7 +31,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def run():
     from voicecheck.engine import Checker
 
-    checker = Checker()
+    checker = Checker(model=False)  # rules only: independent of tone-model retraining
 
     def placed(text, lang, path, rid, title=None):
         return dataclasses.replace(checker.check(text, lang=lang), path=path,
