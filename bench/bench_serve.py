@@ -5,7 +5,8 @@ load-generator process over raw HTTP/1.1 keep-alive connections (asyncio, uvloop
 installed), with ~60-word replies (45-75 words, authored replies, four languages mixed):
 
 1. closed loop: `--connections` connections send back to back for `--seconds`:
-   requests/s, p50 / p99 latency (the sustainable load);
+   requests/s, p50 / p99 latency (the sustainable load), and the server's CPU time per
+   request (steady even on a busy machine);
 2. open loop at `--overload` x that rate (default 2x) for `--seconds`: requests are sent on
    schedule whether or not earlier ones came back; share answered 200 / 429 / 503 / other,
    and p50 / p99 of the accepted ones measured from their scheduled time (no coordinated
@@ -25,11 +26,13 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
+import os
 import resource
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -194,15 +197,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_rss(pid: int) -> float:
-    """Resident MB of the server and its child processes (workers)."""
-    pids = [pid]
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server and its worker processes: on a
+    busy machine, CPU per request is steadier than wall-clock throughput."""
+    pids = [pid] + _children(pid)
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def _children(pid: int) -> list[int]:
     try:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
                              text=True, check=False).stdout
-        pids += [int(p) for p in out.split()]
     except OSError:
-        pass
+        return []
+    return [int(p) for p in out.split()]
+
+
+def server_rss(pid: int) -> float:
+    """Resident MB of the server and its child processes (workers)."""
+    pids = [pid] + _children(pid)
     total = 0
     for p in pids:
         try:
@@ -269,14 +290,26 @@ def main() -> None:
           f"{len(bodies())} distinct 45-75-word replies")
     server = start_server(port, opts)
     try:
+        probe = urllib.request.Request(f"http://{HOST}:{port}/v1/check", data=bodies()[0],
+                                       headers={"content-type": "application/json"})
+        try:
+            urllib.request.urlopen(probe, timeout=30).read()
+        except urllib.error.HTTPError as error:
+            raise SystemExit(f"the server refuses a check: {error.code} {error.read()[:300]!r}")
         drive("closed", port, connections=opts.connections, seconds=2, max_requests=5_000)
         rss0 = server_rss(server.pid)
+        cpu0 = server_cpu(server.pid)
         closed = drive("closed", port, connections=opts.connections, seconds=opts.seconds,
                        max_requests=10_000_000)
         print(summary(f"closed loop, {opts.connections} connections", closed))
+        served = sum(closed["statuses"].values())
+        per = (server_cpu(server.pid) - cpu0) / max(1, served)
+        print(f"  server CPU {per * 1e6:,.0f} µs/request (all workers) = at most "
+              f"{(os.cpu_count() or 1) / per if per else float('nan'):,.0f} requests/s on "
+              f"{os.cpu_count()} cores with a free client")
         rate = sum(closed["statuses"].values()) / closed["elapsed"]
         over = drive("open", port, rate=rate * opts.overload, seconds=opts.seconds,
-                      pool=max(64, opts.connections * 8))
+                      pool=max(256, opts.connections * 8))
         print(summary(f"open loop at {opts.overload:g}x ({rate * opts.overload:,.0f}/s offered)",
                       over))
         rss1 = server_rss(server.pid)

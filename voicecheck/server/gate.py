@@ -63,7 +63,8 @@ class Gate:
             if scope["type"] == "lifespan":
                 await self._lifespan(receive, send)
             return
-        started = time.perf_counter()
+        # from when the protocol read the request (voicecheck.server.protocol), else from now
+        started = (scope.get("state") or {}).get("arrived") or time.perf_counter()
         rid = _request_id(scope)
         token = request_id.set(rid)
         status = 0

@@ -1,4 +1,7 @@
-"""uvicorn's HTTP protocol plus a header deadline: a connection whose request line and
+"""uvicorn's HTTP protocol plus an arrival time and a header deadline.
+
+Each request's scope gets `state["arrived"]`, the time its bytes were read, so the app can
+measure the whole wait for its turn. A connection whose request line and
 headers are not complete within `header_timeout` seconds of connecting (or of the previous
 response) is closed. uvicorn alone waits forever for headers that trickle in (slowloris); its
 keep-alive timer covers only idle connections, and the body has its own deadline in the app.
@@ -7,6 +10,7 @@ keep-alive timer covers only idle connections, and the body has its own deadline
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 try:  # the fast parser when uvicorn[standard] is installed, else the pure-Python one
@@ -19,6 +23,16 @@ class GuardedHTTPProtocol(_Base):  # type: ignore[misc, valid-type]
     """Closes connections that do not finish sending their headers in time."""
 
     header_timeout = 10.0
+
+    def data_received(self, data: bytes) -> None:
+        # When the bytes were read: a request's wait for its turn starts here, not when its
+        # task first runs (which, under load, is after everything read before it).
+        arrived = time.perf_counter()
+        before = self.cycle
+        super().data_received(data)
+        cycle = self.cycle
+        if cycle is not before and cycle is not None:
+            cycle.scope.setdefault("state", {})["arrived"] = arrived
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
