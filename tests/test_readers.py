@@ -170,6 +170,17 @@ def test_markdown_headings_setext_fences_and_duplicates(tmp_path):
     assert lib.replies[2].suppressions[0].codes == ()
 
 
+def test_markdown_with_windows_line_ends(tmp_path):
+    text = ("---\r\nlang: fa\r\n---\r\nتأخیر\r\n=====\r\nمتأسفیم که سفارش‌تان دیر رسید.\r\n\r\n"
+            "## بازپرداخت ##\r\n<!-- voicecheck: disable-next-line=VC110 -->\r\nمبلغ برگشت داده شد.\r\n")
+    lib = read_library(_write(tmp_path, "fa.md", text))
+    first, second = lib.replies
+    assert (first.title, first.lang, first.text) == ("تأخیر", "fa", "متأسفیم که سفارش‌تان دیر رسید.")
+    assert second.title == "بازپرداخت" and second.reply_id == "بازپرداخت"
+    assert second.suppressions[0].target_line == 10
+    assert lib.position(second.source_offset(second.text.index("مبلغ"))) == (10, 1)
+
+
 def test_markdown_without_headings_is_one_reply(tmp_path):
     lib = read_library(_write(tmp_path, "single.md", "---\nlang: ms\n---\nTerima kasih.\n"))
     (reply,) = lib.replies
