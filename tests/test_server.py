@@ -636,3 +636,22 @@ def test_trickling_headers_are_cut_off_and_others_are_served(guide_set, monkeypa
         # a slow but complete request on a fresh connection is not cut off by the deadline
         status, _, _ = Client(url).json("POST", "/v1/check", {"text": APOLOGY * 30})
         assert status == 200
+
+
+def test_short_checks_inline_batches_in_the_pool(guide_set):
+    app = create_app(guides=guide_set)
+    threads: list[str] = []
+    real_run = app.service._run
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_run(*args, **kwargs)
+
+    app.service._run = spy
+    with background(app) as url:
+        c = Client(url)
+        assert c.json("POST", "/v1/check", {"text": APOLOGY})[0] == 200
+        assert c.json("POST", "/v1/check/batch", {"items": [{"text": "Thanks!"}] * 20})[0] == 200
+        assert c.json("POST", "/v1/check", {"text": APOLOGY * 50})[0] == 200
+    assert threads[0] == "voicecheck-server"  # on the event loop's thread
+    assert threads[1].startswith("voicecheck-check") and threads[2].startswith("voicecheck-check")
