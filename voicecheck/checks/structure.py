@@ -8,7 +8,8 @@
     cues_from: [VC402]               # …and the cues of these structure rules
     against: ["due to high volume"]  # reply words that count against (excuses, boilerplate,
     against_from: [VC112, VC113]     #   requests for data) and the phrases of these rules
-    discount_from: [VC110]           # cues inside a match of these rules do not count
+    discount_from: [VC110]           # cues inside a match of these rules (their `phrases`, or
+                                     #   a structure rule's `against`) do not count
     except: ["no problem"]           # cue or against words inside these do not count
     inflect: false                   # match cue words by lemma too (default: the language's)
     template: apology                # the rewrite template that can supply the missing part
@@ -80,7 +81,8 @@ def _cue_index(lang: str) -> tuple[PhraseMatcher, dict[str, tuple[str, ...]]]:
                 other = by_code.get(code)
                 if other is None:
                     continue
-                for phrase in other.params.get("phrases", ()):
+                # a phrase rule's phrases, or a structure rule's `against` (its boilerplate)
+                for phrase in other.params.get("phrases", other.params.get("against", ())):
                     matcher.add(phrase, (owner, role), other.params.get("inflect"))
         borrowed[rule.code] = tuple(params.get("cues_from", ()))
     matcher.freeze()

@@ -1,0 +1,160 @@
+"""The customer context (voicecheck/checks/context.py) and how a check reports it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from tests.conftest import run_cli
+from voicecheck.checks.context import SITUATIONS, analyze_customer
+from voicecheck.engine import Checker
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return Checker(model=False)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("My parcel still hasn't arrived and nobody answers the phone.", "en"),
+    ("Paket saya belum sampai juga, sudah seminggu. Tolong dicek ya.", "id"),
+    ("سلام، بسته من هنوز نرسیده. لطفاً پیگیری کنید.", "fa"),
+    ("سلام، بسته من هنوز نرسيده. لطفا پيگيري کنيد.", "fa"),  # Arabic ي as typed
+])
+def test_language(text, lang):
+    assert analyze_customer(text).language == lang
+
+
+def test_indonesian_and_malay_read_in_the_replys_language():
+    text = "Parcel saya belum sampai lagi, dah seminggu."
+    assert analyze_customer(text, reply_lang="id").language == "id"
+    assert analyze_customer(text, reply_lang="ms").language == "ms"
+
+
+@pytest.mark.parametrize(("text", "lang", "address"), [
+    ("Apakah Anda bisa membantu mengubah alamat pengiriman saya?", "id", "formal"),
+    ("kamu bisa bantu ganti alamat pengirimanku gak?", "id", "informal"),
+    ("Adakah anda boleh membantu menukar alamat saya?", "ms", "formal"),
+    ("Awak boleh tolong tukar alamat tak?", "ms", "informal"),
+    ("آیا امکانش هست آدرس سفارشم را تغییر بدهید؟", "fa", "formal"),
+    ("میتونی آدرسمو عوض کنی؟ خودت گفتی میشه", "fa", "informal"),
+    ("Can you change my delivery address?", "en", "none"),
+    ("Halo, mau tanya jam buka toko", "id", "none"),
+])
+def test_address_form(text, lang, address):
+    assert analyze_customer(text, lang=lang).address == address
+
+
+def test_address_words_inside_other_words_do_not_count():
+    # "ibu kota" is the capital city, not a formal "you"
+    assert analyze_customer("Toko di ibu kota buka jam berapa?", lang="id").address == "none"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("My order still hasn't arrived!! This is ridiculous.", {"complaint", "anger"}),
+    ("How do I change the email on my account?", {"question"}),
+    ("Love the new app, great job team!", {"praise"}),
+    ("I need it by tomorrow, it's urgent. Where is my parcel?",
+     {"complaint", "question", "urgency"}),
+    ("I've attached a screenshot and my order number is 448812.", {"effort"}),
+    ("ok", set()),
+])
+def test_situations_are_multi_label(text, expected):
+    assert set(analyze_customer(text).situations) == expected
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("My order is late.\n— Sarah", "Sarah"),
+    ("My order is late. Thanks, Sarah Jones", "Sarah Jones"),
+    ("Where is my refund? Cheers,\nTom", "Tom"),
+    ("Hi, my name is Ahmad and my card was blocked.", "Ahmad"),
+    ("Pesanan saya belum sampai. Terima kasih, Budi", "Budi"),
+    ("سفارشم نرسیده. با تشکر، مریم", "مریم"),
+    ("My order is late. Thanks in advance", None),
+    ("My order is late. Thanks, team!", None),
+    ("Thanks!", None),
+])
+def test_signed_name(text, name):
+    assert analyze_customer(text).name == name
+
+
+def test_issue_is_a_short_noun():
+    assert analyze_customer("I was charged twice for my subscription").issue == "payment"
+    assert analyze_customer("Pesanan saya belum sampai", lang="id").issue == "pesanan"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", None])
+def test_no_message(text):
+    ctx = analyze_customer(text)
+    if text is None:
+        assert ctx is None
+    else:
+        assert ctx.language is None and ctx.note == "empty customer message"
+
+
+@pytest.mark.parametrize("text", [
+    "Hola, mi pedido todavía no ha llegado y nadie me contesta.",
+    "Bonjour, ma commande n'est toujours pas arrivée et personne ne me répond.",
+    "我的订单还没有到，请帮我查一下",
+    "مرحبا، طلبي لم يصل حتى الآن ولا أحد يرد على رسائلي.",
+])
+def test_unsupported_language_is_said(text):
+    ctx = analyze_customer(text)
+    assert ctx.language is None and ctx.note == "unsupported customer language"
+
+
+def test_report_context_only_with_a_customer(checker):
+    plain = checker.check("Your refund was sent today.", lang="en").to_dict()
+    assert "context" not in plain
+    report = checker.check("Your refund was sent today.", lang="en", channel="dm",
+                           customer="Where is my refund?? - Sam").to_dict()
+    assert report["context"] == {
+        "customer": {"language": "en", "address": "none",
+                     "situations": ["complaint", "question"], "name": "Sam",
+                     "issue": "refund"},
+        "channel": "dm"}
+    json.dumps(report)  # JSON-serialisable
+
+
+def test_unusable_customer_message_is_an_info_finding_and_the_reply_is_still_checked(checker):
+    report = checker.check("We apologize for any inconvenience.", lang="en", customer="  ")
+    codes = [f.code for f in report.findings]
+    assert "VC400" in codes and "VC110" in codes
+    assert report.to_dict()["context"]["customer"]["note"] == "empty customer message"
+    assert not any(c.startswith("VC4") and c != "VC400" for c in codes)
+
+
+def test_without_a_customer_only_reply_only_checks_run(checker):
+    text = "Refunds take 7-10 business days."
+    assert not [f for f in checker.check(text, lang="en").findings if f.code.startswith("VC4")]
+    with_customer = checker.check(text, lang="en", customer="I was charged twice!! Unacceptable.")
+    assert {"VC401", "VC402"} <= {f.code for f in with_customer.findings}
+
+
+def test_missing_element_points_at_the_first_sentence(checker):
+    text = "Refunds take 7-10 business days. Thanks for waiting."
+    report = checker.check(text, lang="en", customer="I was charged twice!! Unacceptable.")
+    finding = next(f for f in report.findings if f.code == "VC402")
+    assert text[finding.start:finding.end] == "Refunds take 7-10 business days."
+    assert "'payment'" in finding.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200))
+def test_any_customer_text_gives_a_context(text):
+    ctx = analyze_customer(text)
+    assert set(ctx.situations) <= set(SITUATIONS)
+    assert ctx.name is None or ctx.name in text
+    assert (ctx.language is None) == (ctx.note is not None)
+
+
+def test_cli_customer_file(tmp_path):
+    customer = tmp_path / "customer.txt"
+    customer.write_text("My parcel is a week late and nobody replies!", encoding="utf-8")
+    result = run_cli("check", "--lang", "en", "--format", "json", "--customer-file",
+                     str(customer), "-", stdin=b"Parcels usually take 3-5 days.")
+    report = json.loads(result.stdout)
+    assert report["context"]["customer"]["situations"][0] == "complaint"
+    assert {"VC401", "VC402"} <= {f["code"] for f in report["findings"]}
