@@ -100,6 +100,7 @@ class _Guides:
 
     def _load(self, key: str | None) -> _GuideInfo:
         checker = Checker(key, placeholders_ok=True)
+        checker.tone_models  # a broken model is one error for the run, not one per reply
         guide = checker.guide
         is_file = key is not None and Path(key).exists()
         root = Path(key).resolve().parent if is_file else Path.cwd()
