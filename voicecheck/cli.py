@@ -399,9 +399,17 @@ def explain(code: str, lang: str | None) -> None:
         click.echo()
         click.echo(click.style(f"{label}:", bold=True) + f" {rule.message}")
         for example in rule.examples_bad:
-            click.echo(f"  bad:  {example.text}")
+            click.echo(f"  bad:  {example.text}{_example_setting(example)}")
         for example in rule.examples_good:
-            click.echo(f"  good: {example.text}")
+            click.echo(f"  good: {example.text}{_example_setting(example)}")
+
+
+def _example_setting(example: Any) -> str:
+    """What an example is checked against, when it says: the customer's message, channel."""
+    parts = [f"customer: {example.customer}" if example.customer is not None else "",
+             f"channel: {example.channel}" if example.channel else ""]
+    shown = "; ".join(p for p in parts if p)
+    return f"\n          ({shown})" if shown else ""
 
 
 def _samples(rows: list[Any], head: str, lang: str | None) -> list[Any]:
