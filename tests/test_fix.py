@@ -11,15 +11,16 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.conftest import run_cli
 from voicecheck.checks.registry import LANGS, pack_rules
 from voicecheck.engine import Checker
 from voicecheck.guide import guide_from_mapping
 from voicecheck.model import Finding, Suggestion, VoicecheckError
 from voicecheck.rewrite.fix import apply, choose, fix_file, fix_text, read_source
 from voicecheck.rewrite.rewriter import deletion, insertion
-from tests.conftest import run_cli
 
 DRAFT = ("We apologize for any inconvenience. To be honest, we will utilize a new courier "
          "asap. Pls wait.")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT, run_cli
 from voicecheck.checks.registry import LANGS, pack_rules
 from voicecheck.engine import Checker
 from voicecheck.model import VoicecheckError
 from voicecheck.rewrite.rewriter import deletion, insertion, is_safe
 from voicecheck.rewrite.templates import VARIABLES, compile_template, shipped_templates
-from tests.conftest import ROOT, run_cli
 
 SAMPLE = {"brand": "Acme", "customer_name": "Sam", "matched": "words", "replacement": "x",
           "language": "en", "issue": "order", "situation": "complaint", "agent_name": "Alex",
