@@ -20,6 +20,7 @@ from voicecheck.rewrite.templates import TemplateSet
 # where a template for a missing part goes; templates not listed replace the finding's words
 PLACEMENT = {"acknowledge": "start", "apology": "start", "ownership": "start",
              "thanks": "start", "next_step": "end", "move_to_dm": "end", "sign_off": "last"}
+RENDER_CACHE_SIZE = 4096
 _SITUATION_ORDER = ("anger", "complaint", "urgency", "question", "praise")
 _SENTENCE_END = re.compile(r"[.!?؟。…]\s*$")
 _GREETING_LINE_MAX_WORDS = 6
@@ -55,6 +56,7 @@ class Rewriter:
         self.guide = guide
         self.templates = TemplateSet(guide)
         self._plans: dict[str, dict[str, RulePlan]] = {}
+        self._rendered: dict[tuple[Any, ...], str] = {}
 
     def plans(self, lang: str, rules: Iterable[Any]) -> dict[str, RulePlan]:
         """Rule code -> RulePlan for the rules of `lang` (cached per language: the engine
@@ -89,8 +91,21 @@ class Rewriter:
                 "formality": self.guide.formality, "matched": "", "replacement": ""}
 
     def render(self, lang: str, name: str, values: dict[str, Any]) -> str | None:
+        """The template `name` of `lang` rendered with `values` (None: no such template).
+        Renders are cached: a template is a pure function of its variables, and a library
+        of canned replies repeats the same stock phrases many times."""
+        key = (lang, name, tuple(values.items()))
+        cached = self._rendered.get(key)
+        if cached is not None:
+            return cached
         template = self.templates.get(lang, name)
-        return None if template is None else template.render(values)
+        if template is None:
+            return None
+        out = template.render(values)
+        if len(self._rendered) >= RENDER_CACHE_SIZE:
+            self._rendered.clear()
+        self._rendered[key] = out
+        return out
 
     def rewrite(self, findings: Iterable[Finding], text: str, lang: str, rules: Iterable[Any],
                 channel: str | None = None, customer: Any = None) -> list[Finding]:
