@@ -50,10 +50,10 @@ HOSTILE = {
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_templates_are_refused_quickly_with_one_line(name):
     source, code, words = HOSTILE[name]
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: a busy machine must not fail the test
     with pytest.raises(VoicecheckError) as caught:
         compile_template(source, "/guides/templates/evil.j2").render(SAMPLE)
-    assert time.perf_counter() - started < 1.0
+    assert time.thread_time() - started < 1.0
     message = str(caught.value)
     assert message.startswith(f"{code} /guides/templates/evil.j2")
     assert "\n" not in message and words in message
