@@ -158,3 +158,17 @@ def test_cli_customer_file(tmp_path):
     report = json.loads(result.stdout)
     assert report["context"]["customer"]["situations"][0] == "complaint"
     assert {"VC401", "VC402"} <= {f["code"] for f in report["findings"]}
+
+
+@pytest.mark.parametrize("verb", ["می‌کنم", "میکنم", "می کنم"])
+@pytest.mark.parametrize("letters", [str.maketrans("", ""), str.maketrans("یک", "يك")])
+def test_persian_replies_with_or_without_zwnj_and_arabic_letters(checker, verb, letters):
+    customer = "دو هفته است سفارشم نرسیده و کسی جواب نمی‌دهد!".translate(letters)
+    good = f"متأسفم که سفارشتان دیر شده. امروز از پست پیگیری {verb} و خبرتان می‌دهم."
+    bad = "زمان ارسال برای شهرستان‌ها بین ۵ تا ۱۰ روز کاری است."
+    good_codes = {f.code for f in checker.check(good.translate(letters), lang="fa",
+                                                 customer=customer).findings}
+    bad_codes = {f.code for f in checker.check(bad.translate(letters), lang="fa",
+                                                customer=customer).findings}
+    assert not good_codes & {"VC401", "VC402", "VC403", "VC404"}
+    assert {"VC401", "VC402", "VC404"} <= bad_codes
