@@ -172,3 +172,19 @@ def test_persian_replies_with_or_without_zwnj_and_arabic_letters(checker, verb, 
                                                 customer=customer).findings}
     assert not good_codes & {"VC401", "VC402", "VC403", "VC404"}
     assert {"VC401", "VC402", "VC404"} <= bad_codes
+
+
+def test_a_bad_context_section_names_file_and_line(tmp_path, monkeypatch):
+    from voicecheck.checks import context
+    from voicecheck.guide.yamlio import read_yaml
+    from voicecheck.model import VoicecheckError
+
+    pack = tmp_path / "structure.yaml"
+    pack.write_text("context:\n  situations:\n    complaint: [late]\n    grumpy: [meh]\nrules: []\n",
+                    encoding="utf-8")
+    doc = read_yaml(pack)
+    monkeypatch.setattr(context, "pack_sections", lambda lang, key: [(doc, doc.data[key])])
+    with pytest.raises(VoicecheckError) as error:
+        context._read_section("en")
+    assert error.value.code == "E260" and error.value.line == 4
+    assert "grumpy" in str(error.value) and str(pack) in str(error.value)

@@ -63,7 +63,7 @@ class _Owner:
 @cache
 def _cue_index(lang: str) -> tuple[PhraseMatcher, dict[str, tuple[str, ...]]]:
     """One matcher for the cue, against, discount and except phrases of every structure rule
-    of `lang`; payloads are (rule code, role). Also each rule's `cues_from` codes."""
+    of `lang`; payloads are (owner of the rule, role). Also each rule's `cues_from` codes."""
     matcher = PhraseMatcher(lang)
     rules = pack_rules(lang)
     by_code = {r.code: r for r in rules}
