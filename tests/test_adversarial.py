@@ -185,3 +185,46 @@ def test_letter_spaced_stock_apology_is_caught_on_the_original_span():
     found = [f for f in report.findings if f.code == "VC110"]
     assert found and found[0].text.startswith("W e  a p o l o g i z e")
     assert_report_points_at_original(text, report)
+
+
+# --- linear time on replies with very many findings (found by fuzz/fuzz_voicecheck.py) ------
+
+def _dedupe_reference(findings):
+    """The original quadratic overlap test, kept as the definition _dedupe must match."""
+    from voicecheck.model import SEVERITY_RANK
+
+    kept, out = {}, []
+    for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start),
+                                             -SEVERITY_RANK[f.severity], f.code)):
+        same = kept.setdefault(f.code, [])
+        if any(f.start < k.end and k.start < f.end for k in same):
+            continue
+        same.append(f)
+        out.append(f)
+    return sorted(out, key=lambda f: (f.start, f.code, f.end))
+
+
+SPANS = st.lists(st.tuples(st.sampled_from(["VC110", "VC113", "VC220"]), st.integers(0, 30),
+                           st.integers(0, 6), st.sampled_from(["error", "warning", "info"])),
+                 max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SPANS)
+def test_overlap_merging_keeps_the_same_findings_as_the_pairwise_test(spans):
+    from voicecheck.engine import _dedupe
+    from voicecheck.model import Finding
+
+    findings = [Finding(code, "r", severity, "m", start, start + length, 1, start + 1, "")
+                for code, start, length, severity in spans]
+    assert _dedupe(findings) == _dedupe_reference(findings)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\n\r ", max_size=40), st.data())
+def test_draft_line_col_counts_like_the_model(text, data):
+    from voicecheck.text.draft import make_draft
+
+    draft = make_draft(text or "a", "en")
+    offset = data.draw(st.integers(0, len(draft.original)))
+    assert draft.line_col(offset) == line_col(draft.original, offset)

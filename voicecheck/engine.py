@@ -145,14 +145,21 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per place and rule: of same-rule findings that overlap (`{order_id}` inside
     `{{order_id}}`, "maaf maaf" twice in "maaf maaf maaf"), the leftmost-longest is kept."""
     kept: dict[str, list[Finding]] = {}
+    reach: dict[str, int] = {}  # per code, the furthest end of a kept finding
     ordered = sorted(findings, key=lambda f: (f.start, -(f.end - f.start),
                                               -SEVERITY_RANK[f.severity], f.code))
     out = []
     for f in ordered:
         same = kept.setdefault(f.code, [])
-        if any(f.start < k.end and k.start < f.end for k in same):
+        # kept findings start at or before f (sorted), so f overlaps one iff it starts before
+        # the furthest end: linear, where comparing with every kept one was quadratic (a 200 KB
+        # reply repeating one phrase took 19 s); empty spans keep the exact test
+        if f.end > f.start and f.start < reach.get(f.code, -1):
+            continue
+        if f.end == f.start and any(f.start < k.end and k.start < f.end for k in same):
             continue
         same.append(f)
+        reach[f.code] = max(reach.get(f.code, -1), f.end)
         out.append(f)
     return sorted(out, key=lambda f: (f.start, f.code, f.end))
 
