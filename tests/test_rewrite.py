@@ -18,7 +18,8 @@ from voicecheck.model import VoicecheckError
 from voicecheck.rewrite.rewriter import deletion, insertion, is_safe
 from voicecheck.rewrite.templates import VARIABLES, compile_template, shipped_templates
 
-SAMPLE = {"brand": "Acme", "customer_name": "Sam", "matched": "words", "replacement": "x",
+SAMPLE = {"brand": "Acme", "customer_name": "Sam", "matched": "words", "next_word": "",
+          "replacement": "x",
           "language": "en", "issue": "order", "situation": "complaint", "agent_name": "Alex",
           "sign_off": "Cheers", "channel": "email", "address": "formal",
           "formality": "neutral"}
@@ -294,3 +295,23 @@ def test_guide_validate_compiles_the_guides_templates(tmp_path):
     result = run_cli("guide", "validate", str(_guide(tmp_path)))
     assert result.returncode == 2
     assert f"E243 {tmp_path}/tpl/apology.j2:1: template refused" in result.stderr.decode()
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("en", "We apologised for any inconvenience caused.", "I'm sorry about the trouble caused."),
+    ("en", "Please be advised that your account has been closed.",
+     "I want to let you know that your account has been closed."),
+    ("en", "We'll get back to you ASAP.", "We'll get back to you within one working day."),
+    ("id", "Kami mohon maaf atas ketidaknyamanan yang terjadi.",
+     "Kami mohon maaf atas masalah yang terjadi."),
+    ("ms", "Harap maaf atas segala kesulitan yang berlaku.", "Maaf atas masalah yang berlaku."),
+    ("fa", "اصولاً این مدل گارانتی ندارد.", "این مدل گارانتی ندارد."),   # no orphaned tanwin
+    ("fa", "نتیجه متعاقباً به اطلاع خواهد رسید.", "نتیجه ظرف ۲۴ ساعت آینده به اطلاع خواهد رسید."),
+    ("fa", "هزینه لغو طبق قوانینه و برگشت\u200cپذیر نیست.",
+     "هزینه لغو طبق قوانینه و برگشت\u200cپذیر نیست."),            # no rewording fits mid-clause
+])
+def test_rewrites_fit_the_sentence_around_them(lang, text, expected):
+    from voicecheck.rewrite.fix import fix_text
+
+    checker = Checker(model=False)
+    assert fix_text(text, lambda t: checker.check(t, lang=lang), unsafe=True).text == expected

@@ -10,6 +10,7 @@ Structure findings for a missing part (acknowledge, apology, next step …) beco
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
@@ -88,7 +89,8 @@ class Rewriter:
                 "agent_name": rewrite.get("agent_name", ""),
                 "sign_off": (rewrite.get("sign_off") or {}).get(lang, ""),
                 "channel": channel or "", "address": self.guide.address_for(lang),
-                "formality": self.guide.formality, "matched": "", "replacement": ""}
+                "formality": self.guide.formality, "matched": "", "next_word": "",
+                "replacement": ""}
 
     def render(self, lang: str, name: str, values: dict[str, Any]) -> str | None:
         """The template `name` of `lang` rendered with `values` (None: no such template).
@@ -134,19 +136,22 @@ class Rewriter:
 
     def _from_template(self, plan: RulePlan, finding: Finding, text: str, lang: str,
                        base: dict[str, Any]) -> Suggestion | None:
+        end = _word_end(text, finding.end)
         values = dict(base, matched="" if plan.insert else finding.text,
-                      replacement=finding.suggestions[0].text if finding.suggestions else "")
+                      replacement=finding.suggestions[0].text if finding.suggestions else "",
+                      next_word="" if plan.insert else next_word(text, end))
         rendered = self.render(lang, plan.template or "", values)
         if rendered is None:
             return None
         if plan.insert:
             return insertion(text, rendered, plan.insert, safe=plan.safe) if rendered else None
         if not rendered:
-            return deletion(text, finding.start, finding.end, safe=plan.safe)
+            return deletion(text, finding.start, end, safe=plan.safe)
         if rendered == finding.text:  # the template's way of saying "no rewording fits"
             return None
-        return Suggestion(_fitted(rendered, finding.text), finding.start, finding.end,
-                          plan.safe)
+        at_start = _at_sentence_start(text, finding.start)
+        return Suggestion(_fitted(rendered, text[finding.start:end], at_start), finding.start,
+                          end, plan.safe)
 
 
 def _field(customer: Any, name: str) -> Any:
@@ -156,14 +161,14 @@ def _field(customer: Any, name: str) -> Any:
     return getattr(customer, name, None)
 
 
-def _fitted(rendered: str, matched: str) -> str:
-    """The rendered words shaped like the matched ones: a capital where they had one, and
-    the sentence-ending mark they included ("soon." -> "within one working day.").
+def _fitted(rendered: str, matched: str, at_start: bool) -> str:
+    """The rendered words shaped to their place: a capital when they begin a sentence, and
+    the sentence-ending mark the matched words included ("soon." -> "within one working day.").
 
-    >>> _fitted("within one working day", "Soon.")
+    >>> _fitted("within one working day", "Soon.", True)
     'Within one working day.'
     """
-    if matched[:1].isupper() and rendered[:1].islower():
+    if at_start and rendered[:1].islower():
         rendered = rendered[0].upper() + rendered[1:]
     if matched[-1:] in (".", "!", "?", "؟") and rendered[-1:] not in (".", "!", "?", "؟"):
         rendered += matched[-1]
@@ -171,9 +176,41 @@ def _fitted(rendered: str, matched: str) -> str:
 
 
 def _tidied(suggestion: Suggestion, text: str, safe: bool) -> Suggestion:
-    if suggestion.text == "" and suggestion.start < suggestion.end:
-        return deletion(text, suggestion.start, suggestion.end, safe)
+    end = _word_end(text, suggestion.end) if suggestion.start < suggestion.end else suggestion.end
+    if suggestion.text == "" and suggestion.start < end:
+        return deletion(text, suggestion.start, end, safe)
+    if end != suggestion.end:
+        return Suggestion(suggestion.text, suggestion.start, end, safe)
     return replace(suggestion, safe=safe)
+
+
+def _word_end(text: str, end: int) -> int:
+    """`end` moved past combining marks that belong to the last matched letter (Persian
+    tanwin in «اصولاً», a stray diacritic), so an edit never leaves one orphaned."""
+    while end < len(text) and unicodedata.category(text[end]) == "Mn":
+        end += 1
+    return end
+
+
+def next_word(text: str, end: int) -> str:
+    """The word right after a match, lower-cased; "" when punctuation or a line break comes
+    first, or the text ends (templates use it to keep the sentence grammatical).
+
+    >>> next_word("We apologised for any inconvenience caused.", 35), next_word("Soon.", 4)
+    ('caused', '')
+    """
+    pos = end
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    if pos == end and end < len(text) and (text[end].isalnum() or text[end] == "\u200c"):
+        pos = end  # a match inside a word: read on
+    elif pos == end:
+        return ""
+    stop = pos
+    while stop < len(text) and (text[stop].isalnum() or text[stop] in "'’\u200c-"
+                                or unicodedata.category(text[stop]) == "Mn"):
+        stop += 1
+    return text[pos:stop].lower()
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:

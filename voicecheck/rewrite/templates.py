@@ -22,10 +22,10 @@ from voicecheck.paths import data_dir
 
 # The variables a template may use (docs/rewrites.md); every one is always defined, as "" when
 # unknown, so StrictUndefined only ever catches typos.
-VARIABLES = ("brand", "customer_name", "matched", "replacement", "language", "issue",
-             "situation", "agent_name", "sign_off", "channel", "address", "formality")
+VARIABLES = ("brand", "customer_name", "matched", "next_word", "replacement", "language",
+             "issue", "situation", "agent_name", "sign_off", "channel", "address", "formality")
 MAX_SOURCE_CHARS = 16_000
-_SAMPLE = {"brand": "Acme", "customer_name": "Sam", "matched": "sample words",
+_SAMPLE = {"brand": "Acme", "customer_name": "Sam", "matched": "sample words", "next_word": "",
            "replacement": "sample", "language": "en", "issue": "the late parcel",
            "situation": "complaint", "agent_name": "Alex", "sign_off": "Best wishes",
            "channel": "email", "address": "formal", "formality": "neutral"}
