@@ -116,6 +116,8 @@ def test_unpaired_surrogate_is_an_input_error_not_a_crash():
     with pytest.raises(VoicecheckError, match="unpaired surrogate at character 6") as info:
         _CHECKER.check("Hello \ud800 there", lang="en")
     assert info.value.code == "E202"
+    with pytest.raises(VoicecheckError, match="customer's message is not valid Unicode"):
+        _CHECKER.check("Hello there", lang="en", customer="Where is \udfff my order?")
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -141,6 +141,17 @@ def _tone_features(draft: Draft, signals: list[str]) -> dict[str, float]:
                    signals, openers)
 
 
+def _require_unicode(text: str, what: str, path: str | None) -> None:
+    """Refuse lone surrogates (from JSON "\\ud800" or Python): they are not text, and spaCy
+    cannot hash them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = None if what else text.count("\n", 0, exc.start) + 1  # lines of the reply only
+        raise VoicecheckError(f"{what}not valid Unicode: unpaired surrogate at character "
+                              f"{exc.start}", path=path, line=line, code="E202") from None
+
+
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per place and rule: of same-rule findings that overlap (`{order_id}` inside
     `{{order_id}}`, "maaf maaf" twice in "maaf maaf maaf"), the leftmost-longest is kept."""
@@ -298,12 +309,9 @@ class Checker:
         if len(text) > MAX_CHARS:
             raise VoicecheckError(f"input is longer than {MAX_CHARS:,} characters", path=path,
                                   code="E201")
-        try:  # lone surrogates (from JSON "\ud800" or Python) are not text; spaCy cannot hash them
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise VoicecheckError(f"not valid Unicode: unpaired surrogate at character "
-                                  f"{exc.start}", path=path,
-                                  line=text.count("\n", 0, exc.start) + 1, code="E202") from None
+        _require_unicode(text, "", path)
+        if customer is not None:
+            _require_unicode(customer, "the customer's message is ", path)
         if channel and channel not in self.guide.channels and channel not in CHANNELS:
             known = sorted(set(self.guide.channels) | set(CHANNELS))
             raise VoicecheckError(f"unknown channel '{channel}'{did_you_mean(channel, known)}; "
