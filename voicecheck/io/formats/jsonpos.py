@@ -187,15 +187,16 @@ def offset_of(src: str, start: int, path: tuple[str | int, ...]) -> int:
     return node.starts[path[-1]]
 
 
-def string_map(src: str, quote: int, value: str) -> TextMap:
-    """Map from `value` (a decoded string) to the file, given the offset of its opening quote.
+def string_map(src: str, quote: int, length: int) -> TextMap:
+    """Map from a decoded string of `length` characters to the file, given the offset of its
+    opening quote.
 
-    >>> m = string_map('"caf\\\\u00e9 \\\\n ok"', 0, "café \\n ok")
+    >>> m = string_map('"caf\\\\u00e9 \\\\n ok"', 0, len("café \\n ok"))
     >>> [m.source(i) for i in (3, 4, 5, 6, 7)]
     [4, 10, 11, 13, 14]
     """
     first = quote + 1
-    end = first + len(value)
+    end = first + length
     if src.find("\\", first, end) < 0 and src[end:end + 1] == '"':
         return Shift(first)
     return Lazy(lambda: _escaped_map(src, first))

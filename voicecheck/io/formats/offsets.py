@@ -10,8 +10,9 @@ string maps to the decoded string, which maps to the file.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 
@@ -37,8 +38,8 @@ class Segments:
 
     __slots__ = ("_t", "_s", "_copy", "_len", "_end")
 
-    def __init__(self, t: list[int], s: list[int], copy: list[bool], length: int,
-                 end: int) -> None:
+    def __init__(self, t: Sequence[int], s: Sequence[int], copy: Sequence[bool] | bytes,
+                 length: int, end: int) -> None:
         self._t, self._s, self._copy, self._len, self._end = t, s, copy, length, end
 
     def source(self, i: int) -> int:
@@ -128,7 +129,9 @@ class TextBuilder:
 
     def build(self, end: int) -> tuple[str, Segments]:
         """The text and its map; `end` is the source offset for the position after the text."""
-        return "".join(self.parts), Segments(self._t, self._s, self._copy, self.n, end)
+        # compact arrays: a library keeps one map per reply
+        return "".join(self.parts), Segments(array("q", self._t), array("q", self._s),
+                                             bytes(self._copy), self.n, end)
 
 
 _WS = frozenset(" \t\r\n\f\v")

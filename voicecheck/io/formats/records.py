@@ -47,6 +47,17 @@ class Value:
             self._offset = self.locate()
         return self._offset
 
+    def lazy_map(self) -> TextMap:
+        """The map, built on first use; holds what builds it, not the value itself."""
+        if self.map is not None:
+            return self.map
+        make, locate, offset = self.make_map, self.locate, self._offset
+
+        def build() -> TextMap:
+            at = offset if offset is not None else locate()
+            return make(at) if make else Shift(at)
+        return Lazy(build)
+
     def text_map(self) -> TextMap:
         if self.map is None:
             self.map = self.make_map(self.offset) if self.make_map else Shift(self.offset)
@@ -80,9 +91,9 @@ class LibraryReader:
                 to_file: TextMap = Chain(mapped.map, base)
                 suppressions = self._comment_suppressions(mapped, base, to_file)
             else:
-                to_file, suppressions = Chain(mapped.map, Lazy(body.text_map)), []
+                to_file, suppressions = Chain(mapped.map, body.lazy_map()), []
         else:  # the common case: the value is the text; its map is built if ever asked
-            text, to_file, suppressions = value, Lazy(body.text_map), []
+            text, to_file, suppressions = value, body.lazy_map(), []
         trimmed = text.strip()
         if not trimmed:
             return None
@@ -300,7 +311,8 @@ def _yaml_item_for(spans: list[tuple[int, int]], line: int, next_line: bool) -> 
 
 def _json_value(src: str, value: Any, start: int, path: tuple[str | int, ...]) -> Value:
     """A JSON value whose offset is found only when asked (the record is parsed again)."""
-    return Value(value, None, None, lambda at: string_map(src, at, value),
+    n = len(value) if isinstance(value, str) else 0
+    return Value(value, None, None, lambda at: string_map(src, at, n),
                  lambda: offset_of(src, start, path))
 
 

@@ -49,8 +49,13 @@ class YamlDoc:
             raise VoicecheckError(f"invalid YAML: {exc.problem or exc.context or 'syntax error'}",
                                   path=path, line=mark.line + 1 if mark else None,
                                   code="E232") from None
+        except yaml.reader.ReaderError as exc:  # a control character; its str() is two lines
+            raise VoicecheckError(f"invalid YAML: character U+{exc.character:04X} is not allowed",
+                                  path=path, line=src.count("\n", 0, exc.position) + 1,
+                                  code="E232") from None
         except yaml.YAMLError as exc:
-            raise VoicecheckError(f"invalid YAML: {exc}", path=path, code="E232") from None
+            raise VoicecheckError(f"invalid YAML: {str(exc).splitlines()[0]}", path=path,
+                                  code="E232") from None
         except RecursionError:
             raise VoicecheckError("invalid YAML: nested too deeply", path=path,
                                   code="E236") from None
