@@ -230,3 +230,15 @@ def test_draft_line_col_counts_like_the_model(text, data):
     draft = make_draft(text or "a", "en")
     offset = data.draw(st.integers(0, len(draft.original)))
     assert draft.line_col(offset) == line_col(draft.original, offset)
+
+
+@pytest.mark.parametrize("body", ['"x\x1b"', "!!binary xx"])
+def test_library_yaml_errors_stay_on_one_line(tmp_path, body):
+    from voicecheck.io.readers import read_library
+
+    path = tmp_path / "replies.yaml"
+    path.write_text(f"replies:\n  - id: a\n    body: {body}\n", encoding="utf-8")
+    with pytest.raises(VoicecheckError) as info:
+        read_library(path)
+    assert_one_line(info.value)
+    assert info.value.line == 3

@@ -15,6 +15,7 @@ from voicecheck.io.formats.offsets import Lazy, Segments, Shift, TextMap, align
 from voicecheck.model import VoicecheckError
 
 _SAFE_TAG = "tag:yaml.org,2002:"
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_COLLECTIONS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 _COMMENT = re.compile(r"#[ \t]*(voicecheck\s*:[^\r\n]*)", re.I)
 
@@ -75,12 +76,16 @@ class YamlDoc:
         if depth > MAX_DEPTH:
             raise self._error(node, f"nested deeper than {MAX_DEPTH} levels", "E236")
         if isinstance(node, yaml.ScalarNode):
-            if not node.tag.startswith(_SAFE_TAG):
+            if node.tag == _STR_TAG:
+                value = node.value  # what the constructor would return, without its cost
+            elif not node.tag.startswith(_SAFE_TAG):
                 raise self._error(node, f"unsupported YAML tag {node.tag}")
-            try:
-                value = self._constructor.construct_object(node, deep=True)
-            except yaml.YAMLError as exc:
-                raise self._error(node, f"invalid value: {exc}") from None
+            else:
+                try:
+                    value = self._constructor.construct_object(node, deep=True)
+                except yaml.YAMLError as exc:
+                    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                raise self._error(node, f"invalid value: {problem}") from None
             if isinstance(value, str) and node.end_mark.index > node.start_mark.index:
                 self._spans.append((node.start_mark.index, node.end_mark.index))
             return value
