@@ -20,7 +20,7 @@ from voicecheck.io.formats.library import (
 from voicecheck.io.formats.markdown import split_markdown
 from voicecheck.io.formats.offsets import Chain, Lazy, LineIndex, Shift, TextMap
 from voicecheck.io.formats.suppress import ignore_codes, parse_directive
-from voicecheck.io.formats.yamlpos import YamlDoc, YObject
+from voicecheck.io.formats.yamlpos import YamlDoc, YObject, scalar_map
 from voicecheck.io.html_text import MappedText, html_to_text, strip_comments
 from voicecheck.model import VoicecheckError
 
@@ -182,7 +182,8 @@ class LibraryReader:
             self._record(get, names.keys(), row[0].start)
 
     def read_yaml(self) -> None:
-        doc = YamlDoc(self.src, self.path)
+        src = self.src
+        doc = YamlDoc(src, self.path)
         if doc.data is None:
             return  # an empty file
         items = self._items(doc.data, lambda item: item.node.start_mark.index
@@ -203,7 +204,7 @@ class LibraryReader:
                 obj, key = found
                 node, value = obj.nodes[key], obj[key]
                 return Value(value, None, node.start_mark.index,
-                             lambda _at: doc.scalar_map(node, value))
+                             lambda _at: scalar_map(src, node, value))
             replies.append(self._record(get, item.keys(), node.start_mark.index))
         self._attach_yaml_comments(doc, spans, replies)
 

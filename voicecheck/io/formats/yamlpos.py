@@ -109,16 +109,7 @@ class YamlDoc:
 
     def scalar_map(self, node: Any, value: str) -> TextMap:
         """Map from a string scalar's value to the file."""
-        a, b = node.start_mark.index, node.end_mark.index
-        style = node.style
-        if style in ('"', "'"):
-            a, b = a + 1, max(a + 1, b - 1)
-        elif style in ("|", ">"):
-            nl = self.src.find("\n", a, b)
-            a = nl + 1 if nl >= 0 else b
-        escapes, quote = style == '"', ("'" if style == "'" else "")
-        return Lazy(lambda: _fast_map(value, self.src, a, b, style)
-                    or align(value, self.src, a, b, escapes=escapes, quote=quote))
+        return scalar_map(self.src, node, value)
 
     def comments(self) -> list[tuple[int, str]]:
         """(offset of '#', text after it) of every `# voicecheck:` comment that is a comment,
@@ -133,6 +124,21 @@ class YamlDoc:
                 continue
             out.append((at, m.group(1)))
         return out
+
+
+def scalar_map(src: str, node: Any, value: str) -> TextMap:
+    """Map from a string scalar's value to the file (holds the scalar's node, not the whole
+    document, so a reply keeps little alive)."""
+    a, b = node.start_mark.index, node.end_mark.index
+    style = node.style
+    if style in ('"', "'"):
+        a, b = a + 1, max(a + 1, b - 1)
+    elif style in ("|", ">"):
+        nl = src.find("\n", a, b)
+        a = nl + 1 if nl >= 0 else b
+    escapes, quote = style == '"', ("'" if style == "'" else "")
+    return Lazy(lambda: _fast_map(value, src, a, b, style)
+                or align(value, src, a, b, escapes=escapes, quote=quote))
 
 
 def _fast_map(value: str, src: str, a: int, b: int, style: str | None) -> TextMap | None:
