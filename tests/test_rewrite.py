@@ -315,3 +315,25 @@ def test_rewrites_fit_the_sentence_around_them(lang, text, expected):
 
     checker = Checker(model=False)
     assert fix_text(text, lambda t: checker.check(t, lang=lang), unsafe=True).text == expected
+
+
+@pytest.mark.parametrize("preset", ["default", "formal", "friendly"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_rendered_parts_raise_no_findings_themselves(lang, preset):
+    """An inserted opener, apology or next step must not be a new problem (a template's
+    Indonesian 'Anda seharusnya' once read as blaming the customer)."""
+    checker = Checker(preset, model=False)
+    issue = {"en": "order", "id": "pesanan", "ms": "pesanan", "fa": "سفارش"}[lang]
+    for name in ("acknowledge", "apology", "ownership", "next_step", "thanks", "move_to_dm",
+                 "sign_off"):
+        template = shipped_templates(lang)[name]
+        for known, address, situation in itertools.product(
+                (False, True), ("formal", "informal", "any"), ("", "praise", "effort")):
+            values = dict(SAMPLE, language=lang, address=address, situation=situation,
+                          formality=checker.guide.formality, sign_off="",
+                          issue=issue if known else "", customer_name="Sam" if known else "")
+            text = template.render(values)
+            found = [(f.code, f.text) for f in checker.check(text, lang=lang).findings
+                     if not (preset == "formal" and address == "informal"
+                             and f.code in ("VC211", "VC120", "VC122"))]
+            assert not found, (name, address, text, found)
