@@ -425,7 +425,7 @@ def test_shutting_down_answers_503(guide_set):
 
 
 def test_internal_error_is_json_500_with_the_request_id(guide_set, monkeypatch):
-    app = create_app(guides=GuideSet())
+    app = create_app(guides=guide_set)
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
