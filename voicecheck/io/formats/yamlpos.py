@@ -85,7 +85,7 @@ class YamlDoc:
                     value = self._constructor.construct_object(node, deep=True)
                 except yaml.YAMLError as exc:
                     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-                raise self._error(node, f"invalid value: {problem}") from None
+                    raise self._error(node, f"invalid value: {problem}") from None
             if isinstance(value, str) and node.end_mark.index > node.start_mark.index:
                 self._spans.append((node.start_mark.index, node.end_mark.index))
             return value
