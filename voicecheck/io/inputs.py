@@ -32,6 +32,27 @@ def decode(raw: bytes, source: str) -> str:
                               path=source, line=line, code="E202") from None
 
 
+def read_bytes(p: Path, limit: int, *, unreadable: str, too_large: str,
+               directory: str = "is a directory", source: str | None = None) -> bytes:
+    """The bytes of a file, or a VoicecheckError naming `source` (the path as the user gave
+    it) with code `unreadable` (missing, a folder, no permission) or `too_large` (over `limit`
+    bytes)."""
+    source = str(p) if source is None else source
+    try:
+        if p.is_dir():
+            raise VoicecheckError(directory, path=source, code=unreadable)
+        if p.stat().st_size > limit:
+            raise VoicecheckError(f"larger than {limit:,} bytes", path=source, code=too_large)
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise VoicecheckError("no such file", path=source, code=unreadable) from None
+    except PermissionError:
+        raise VoicecheckError("permission denied", path=source, code=unreadable) from None
+    except OSError as exc:
+        raise VoicecheckError(f"cannot read: {exc.strerror}", path=source,
+                              code=unreadable) from None
+
+
 def read_text(path: str) -> str:
     """Text of the file at `path` ("-" for standard input)."""
     if path == "-":
@@ -39,22 +60,9 @@ def read_text(path: str) -> str:
         source = "<stdin>"
     else:
         source = path
-        p = Path(path)
-        if p.is_dir():
-            raise VoicecheckError("is a directory (use `voicecheck lint` for folders)",
-                                  path=source, code="E203")
-        try:
-            if p.stat().st_size > MAX_INPUT_BYTES:
-                raise VoicecheckError(f"larger than {MAX_INPUT_BYTES:,} bytes", path=source,
-                                      code="E201")
-            raw = p.read_bytes()
-        except FileNotFoundError:
-            raise VoicecheckError("no such file", path=source, code="E203") from None
-        except PermissionError:
-            raise VoicecheckError("permission denied", path=source, code="E203") from None
-        except OSError as exc:
-            raise VoicecheckError(f"cannot read: {exc.strerror}", path=source,
-                                  code="E203") from None
+        raw = read_bytes(Path(path), MAX_INPUT_BYTES, unreadable="E203", too_large="E201",
+                         directory="is a directory (use `voicecheck lint` for folders)",
+                         source=source)
     if len(raw) > MAX_INPUT_BYTES:
         raise VoicecheckError(f"larger than {MAX_INPUT_BYTES:,} bytes", path=source, code="E201")
     text = decode(raw, source)

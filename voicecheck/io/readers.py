@@ -29,7 +29,7 @@ from voicecheck.io.formats.library import (
     slug,
 )
 from voicecheck.io.formats.records import HELPDESKS, IGNORE_FIELD, LibraryReader
-from voicecheck.io.inputs import decode
+from voicecheck.io.inputs import decode, read_bytes
 from voicecheck.model import VoicecheckError
 
 __all__ = ["FORMATS", "Fields", "Reply", "SourceFile", "Suppression", "detect_format",
@@ -111,19 +111,7 @@ def _read_into(reader: LibraryReader, path: str | Path, fmt: str | None, detecte
 # --- reading and decoding -------------------------------------------------------------------
 
 def _read(p: Path, source: str) -> str:
-    try:
-        if p.is_dir():
-            raise VoicecheckError("is a directory", path=source, code="E230")
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise VoicecheckError(f"larger than {MAX_FILE_BYTES:,} bytes", path=source,
-                                  code="E236")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise VoicecheckError("no such file", path=source, code="E230") from None
-    except PermissionError:
-        raise VoicecheckError("permission denied", path=source, code="E230") from None
-    except OSError as exc:
-        raise VoicecheckError(f"cannot read: {exc.strerror}", path=source, code="E230") from None
+    raw = read_bytes(p, MAX_FILE_BYTES, unreadable="E230", too_large="E236", source=source)
     return _decode(raw, source)
 
 
