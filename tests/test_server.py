@@ -153,6 +153,11 @@ def test_batch_errors_name_the_item(client):
     (b'{"text": "hi", "lang": "de"}', 422, "E251", "'lang' must be one of"),
     (b'{"text": "hi", "ignore": "VC110"}', 422, "E251", "'ignore' must be a list"),
     (b'{"text": "hi\\u0000"}', 422, "E251", "NUL"),
+    (b'{"text": "hi \\ud800 there"}', 422, "E251", "'text' is not valid Unicode"),
+    (b'{"text": "hi", "customer": "\\udfff"}', 422, "E251", "'customer' is not valid Unicode"),
+    (b'{"text": "hi", "ignore": ["VC\\ud800"]}', 422, "E251", "'ignore' is not valid Unicode"),
+    (b'{"text": "hi", "guide": "\\udfff"}', 422, "E251", "'guide' is not valid Unicode"),
+    (b'{"text": "hi", "\\ud800": 1}', 422, "E251", "unknown field"),
     (b'{"text": "hi", "guide": "formall"}', 422, "E253", "did you mean 'formal'"),
     (b'{"text": "hi", "ignore": ["VC1100"]}', 422, "E254", "unknown rule 'VC1100'"),
     (b'{"text": "hi", "channel": "fax"}', 422, "E206", "unknown channel 'fax'"),
@@ -258,6 +263,30 @@ def test_any_unicode_text_gets_a_report_or_a_4xx(server, text):
     if status == 200:
         for f in payload["findings"]:
             assert text[f["start"]:f["end"]] == f["text"]
+    else:
+        assert error_code(payload).startswith("E")
+
+
+_ANY_TEXT = st.text(st.characters(blacklist_categories=()), max_size=40)  # even surrogates
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                     | _ANY_TEXT,
+                     lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(_ANY_TEXT, inner, max_size=4), max_leaves=12)
+_FIELD_VALUES = st.one_of(_JSON, st.sampled_from(["en", "fa", "auto", "email", "formal",
+                                                  "VC110", "robotic-apology"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.dictionaries(st.sampled_from(["text", "customer", "channel", "lang", "guide",
+                                        "ignore", "extra"]) | _ANY_TEXT, _FIELD_VALUES,
+                       max_size=6) | _JSON)
+def test_any_json_body_gets_a_report_or_a_4xx(server, body):
+    raw = json.dumps(body).encode()  # ASCII with escapes: lone surrogates survive as \udxxx
+    status, _, payload = Client(server[0]).json("POST", "/v1/check", raw,
+                                                {"content-type": "application/json"})
+    assert status in (200, 400, 413, 422), payload
+    if status == 200:
+        report_validator().validate(payload)
     else:
         assert error_code(payload).startswith("E")
 

@@ -20,20 +20,28 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse as StarletteJSON
+from starlette.responses import Response
 from starlette.routing import Route
 
 from voicecheck import __version__
 from voicecheck.checks.registry import all_rules
 from voicecheck.guide.schema import did_you_mean
 from voicecheck.model import VoicecheckError
-from voicecheck.server.gate import Gate, send_json
+from voicecheck.server.gate import Gate, json_bytes, send_json
 from voicecheck.server.guides import GuideSet
 from voicecheck.server.logs import request_id
 from voicecheck.server.metrics import Metrics, SharedMetrics
 from voicecheck.server.payload import (CheckRequest, HTTPError, Limits, decode_json,
                                        parse_batch, parse_check, read_body)
 from voicecheck.server.schema import openapi
+
+
+class JSONResponse(StarletteJSON):
+    """Starlette's JSONResponse, compact and safe for any text (see `json_bytes`)."""
+
+    def render(self, content: Any) -> bytes:
+        return json_bytes(content)
 
 
 def _headers(scope: dict) -> dict[bytes, bytes]:

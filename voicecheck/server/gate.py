@@ -32,9 +32,18 @@ SECURITY_HEADERS = [
 API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 
 
+def json_bytes(payload: Any) -> bytes:
+    """Compact UTF-8 JSON; text that cannot be UTF-8 (an unpaired surrogate echoed from a
+    request) is escaped instead of failing the response."""
+    try:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(payload, separators=(",", ":")).encode("ascii")
+
+
 async def send_json(send: Any, status: int, payload: Any,
                     headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = json_bytes(payload)
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())] + (headers or [])})

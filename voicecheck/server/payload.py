@@ -128,12 +128,22 @@ def _string(data: dict[str, Any], key: str, where: str, limits: Limits,
         return None
     if not isinstance(value, str):
         raise HTTPError(422, "E251", f"{where}'{key}' must be a string, not {_type(value)}")
-    if "\x00" in value:
-        raise HTTPError(422, "E251", f"{where}'{key}' contains a NUL character")
+    _valid_text(value, f"{where}'{key}'")
     if key in ("text", "customer") and len(value) > limits.max_text:
         raise HTTPError(413, "E252", f"{where}'{key}' is {len(value):,} characters; the limit "
                         f"is {limits.max_text:,}")
     return value
+
+
+def _valid_text(value: str, what: str) -> None:
+    """Refuse NUL and unpaired surrogates (JSON can spell "\\ud800"; no text has it)."""
+    if "\x00" in value:
+        raise HTTPError(422, "E251", f"{what} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise HTTPError(422, "E251", f"{what} is not valid Unicode: unpaired surrogate at "
+                        f"character {exc.start}") from None
 
 
 def parse_check(data: Any, limits: Limits, where: str = "") -> CheckRequest:
@@ -157,6 +167,8 @@ def parse_check(data: Any, limits: Limits, where: str = "") -> CheckRequest:
         ignore = []
     if not isinstance(ignore, list) or not all(isinstance(c, str) for c in ignore):
         raise HTTPError(422, "E251", f"{where}'ignore' must be a list of rule codes or slugs")
+    for name in ignore:
+        _valid_text(name, f"{where}'ignore'")
     return CheckRequest(text, _string(data, "customer", where, limits),
                         _string(data, "channel", where, limits),
                         None if lang in (None, "auto") else lang,
