@@ -158,11 +158,12 @@ class _Progress:
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total < 2000:
+        """`done` of `total` bytes of library files checked."""
+        if not self.enabled or total < 1_000_000:  # about 3,000 replies: a second or more
             return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label="linting", file=sys.stderr,
-                                         show_pos=True)
+                                         show_percent=True)
             self.bar.__enter__()
         self.bar.update(done - self.done)
         self.done = done

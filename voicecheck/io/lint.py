@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ class LintOptions:
     cache_dir: str | None = None      # default: ./.voicecheck_cache
     baseline: str | None = None
     force_exclude: bool = False       # apply excludes to files named on the command line too
-    progress: Callable[[int, int], None] | None = None  # (done, total) replies
+    progress: Callable[[int, int], None] | None = None  # (done, total) bytes of files
     version: str = ""                 # the tool's version (cache keys, baseline files)
     skip: tuple[str, ...] = ()        # files never to read as a library (baseline, report)
 
@@ -100,7 +100,7 @@ class _Guides:
 
     def _load(self, key: str | None) -> _GuideInfo:
         checker = Checker(key, placeholders_ok=True)
-        checker.tone_models  # a broken model is one error for the run, not one per reply
+        _ = checker.tone_models  # a broken model is one error for the run, not one per reply
         guide = checker.guide
         is_file = key is not None and Path(key).exists()
         root = Path(key).resolve().parent if is_file else Path.cwd()
@@ -181,17 +181,20 @@ def discover(paths: Iterable[str], guides: _Guides, options: LintOptions,
 # --------------------------------------------------------------------------- checking
 
 _WORKER_CHECKERS: dict[str | None, Checker] = {}
+Batch = tuple[int, int, list[tuple[str | None, str, str | None, str | None]]]
 
 
-def _check_chunk(chunk: list[tuple[str | None, str, str | None, str | None]]) -> list[Report]:
-    out = []
-    for key, text, lang, channel in chunk:
+def _check_batch(batch: Batch) -> tuple[int, int, list[Any]]:
+    """Check a batch of replies of one file: (file index, first reply, results)."""
+    index, first, tasks = batch
+    out: list[Any] = []
+    for key, text, lang, channel in tasks:
         checker = _WORKER_CHECKERS[key]
         try:
             out.append(checker.check(text, lang=lang, channel=channel))
         except VoicecheckError as error:  # e.g. an unknown channel named by a reply
-            out.append(error)  # type: ignore[arg-type]
-    return out
+            out.append(error)
+    return index, first, out
 
 
 def _init_spawned(keys: list[str | None]) -> None:  # pragma: no cover - non-fork platforms
@@ -214,49 +217,33 @@ def _jobs(requested: int | None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_checks(tasks: list[tuple[str | None, str, str | None, str | None]],
-                guides: list[_GuideInfo], options: LintOptions) -> list[Any]:
-    total = len(tasks)
-    jobs = min(_jobs(options.jobs), max(1, total // 100))
+def _checked(batches: Iterator[Batch], guides: list[_GuideInfo], jobs: int
+             ) -> Iterator[tuple[int, int, list[Any]]]:
+    """Results of the batches, in order. With jobs > 1 they are checked by worker processes
+    while this process goes on reading files (the pool's feeder thread pulls `batches`)."""
     for info in guides:
         _WORKER_CHECKERS[info.key] = info.checker
-    progress = options.progress
-    if jobs <= 1 or total < PARALLEL_MIN:
-        results = []
-        step = max(1, total // 100)
-        for i, task in enumerate(tasks):
-            results.extend(_check_chunk([task]))
-            if progress and (i + 1) % step == 0:
-                progress(i + 1, total)
-        if progress:
-            progress(total, total)
-        return results
+    if jobs <= 1:
+        for batch in batches:
+            yield _check_batch(batch)
+        return
     import multiprocessing
 
-    methods = multiprocessing.get_all_start_methods()
     for info in guides:
         _warm(info.checker)
-    if "fork" in methods and sys.platform.startswith("linux"):
-        context = multiprocessing.get_context("fork")
-        pool = context.Pool(jobs)
+    if "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux"):
+        pool = multiprocessing.get_context("fork").Pool(jobs)
     else:  # pragma: no cover - macOS / Windows: load once per worker, not per file
-        context = multiprocessing.get_context("spawn")
-        pool = context.Pool(jobs, _init_spawned, ([info.key for info in guides],))
-    size = max(20, min(400, total // (jobs * 8)))
-    chunks = [tasks[i:i + size] for i in range(0, total, size)]
-    results = []
+        pool = multiprocessing.get_context("spawn").Pool(
+            jobs, _init_spawned, ([info.key for info in guides],))
     try:
-        for part in pool.imap(_check_chunk, chunks):
-            results.extend(part)
-            if progress:
-                progress(len(results), total)
+        yield from pool.imap(_check_batch, batches)
         pool.close()
     except BaseException:
         pool.terminate()
         raise
     finally:
         pool.join()
-    return results
 
 
 # --------------------------------------------------------------------------- suppression
@@ -545,8 +532,6 @@ def _display(path: Path) -> str:
 def lint(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
     """Lint files and folders of canned replies; never raises for a bad library file (the
     error is in `LintRun.errors`), only for a bad guide or baseline."""
-    from voicecheck.io.readers import read_library
-
     options = options or LintOptions()
     started = time.perf_counter()
     known = known_codes()
@@ -554,71 +539,117 @@ def lint(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
     baseline = read_baseline(options.baseline) if options.baseline else None
     errors: list[VoicecheckError] = []
     files = discover(paths, guides, options, errors)
-    cache_dir = None
-    if options.cache:
-        cache_dir = Path(options.cache_dir) if options.cache_dir else \
-            Path.cwd() / ".voicecheck_cache"
-    cache = _Cache(cache_dir, _rules_fingerprint(options.version) if cache_dir else "")
-    per_file: list[tuple[str, list[Report] | None]] = []
-    guide_of_file: dict[str, Any] = {}
-    pending: list[tuple[int, Any, _GuideInfo, str]] = []  # (file index, SourceFile, guide, key)
-    cached_files = 0
+    infos = [guides.for_file(file) for file in files]  # every guide loaded before any fork
+    sizes = []
     for file in files:
-        shown = _display(file)
-        info = guides.for_file(file)
-        guide_of_file[shown] = info.checker.guide
-        key = ""
-        if cache_dir is not None:
-            try:
-                data = file.read_bytes()
-            except OSError:
-                data = None
-            if data is not None:
-                key = cache.key(data, shown, info.fingerprint, options.input_format or "",
-                                json.dumps(options.fields, sort_keys=True), options.lang or "",
-                                options.channel or "")
-                hit = cache.get(key)
-                if hit is not None:
-                    per_file.append((shown, hit))
-                    cached_files += 1
-                    continue
         try:
-            source = read_library(file, options.input_format, _fields_for(options, info))
-        except VoicecheckError as error:
-            if not error.path:
-                error.path = shown
-            errors.append(error)
-            continue
-        per_file.append((shown, None))
-        pending.append((len(per_file) - 1, source, info, key))
-    tasks = []
-    for _index, source, info, _key in pending:
-        for reply in source.replies:
-            tasks.append((info.key, reply.text, options.lang or reply.lang,
-                          options.channel or reply.channel or info.channel))
-    results = _run_checks(tasks, guides.all(), options)
-    position = 0
-    for index, source, info, key in pending:
-        shown = per_file[index][0]
-        reports = []
-        for reply in source.replies:
-            result = results[position]
-            position += 1
-            if isinstance(result, VoicecheckError):
-                result.path = shown
-                errors.append(result)
-                continue
-            reports.append(_place(result, reply, source, shown, info, known))
-        per_file[index] = (shown, reports)
-        if key:
-            cache.put(key, reports)
-    reports = [r for _shown, file_reports in per_file for r in (file_reports or [])]
+            sizes.append(file.stat().st_size)
+        except OSError:
+            sizes.append(0)
+    reader = _Reader(files, infos, sizes, options, errors)
+    jobs = _jobs(options.jobs)
+    if sum(sizes) < PARALLEL_MIN * 300:  # ~300 bytes a reply: small libraries stay in process
+        jobs = 1
+    progress = options.progress
+    total_bytes = max(1, sum(sizes))
+    done_bytes = 0
+    pending: dict[int, list[Any]] = {}
+    for index, _first, results in _checked(reader.batches(), guides.all(), jobs):
+        got = pending.setdefault(index, [])
+        got.extend(results)
+        if len(got) == reader.expected[index]:
+            reader.finish(index, pending.pop(index), known)
+            done_bytes += sizes[index]
+            if progress:
+                progress(done_bytes, total_bytes)
+    for index in list(reader.expected):  # files without replies
+        if reader.results[index] is None:
+            reader.finish(index, [], known)
+    reports = [r for file_reports in reader.results for r in (file_reports or [])]
     baselined = 0
     if baseline is not None:
         reports, baselined = _drop_baselined(reports, baseline,
-                                             lambda r: guide_of_file[r.path or ""])
+                                             lambda r: reader.guide_of_file[r.path or ""])
     return LintRun(reports, errors, len(files), time.perf_counter() - started,
-                   cached_files=cached_files, baselined=baselined)
+                   cached_files=reader.cached_files, baselined=baselined)
+
+
+BATCH = 64  # replies per task sent to a worker: enough to make the hand-off cheap
+
+
+class _Reader:
+    """Reads the files one by one (cache first), handing out batches of replies to check,
+    and turns each file's results into its reports."""
+
+    def __init__(self, files: list[Path], infos: list[_GuideInfo], sizes: list[int],
+                 options: LintOptions, errors: list[VoicecheckError]) -> None:
+        self.files = files
+        self.infos = infos
+        self.options = options
+        self.errors = errors
+        self.shown = [_display(file) for file in files]
+        self.guide_of_file = {shown: info.checker.guide for shown, info in
+                              zip(self.shown, infos)}
+        self.results: list[list[Report] | None] = [None] * len(files)
+        self.expected: dict[int, int] = {}
+        self.sources: dict[int, tuple[Any, str]] = {}
+        self.cached_files = 0
+        cache_dir = None
+        if options.cache:
+            cache_dir = Path(options.cache_dir) if options.cache_dir else \
+                Path.cwd() / ".voicecheck_cache"
+        self.cache = _Cache(cache_dir, _rules_fingerprint(options.version) if cache_dir else "")
+        self.fields_key = json.dumps(options.fields, sort_keys=True)
+
+    def batches(self) -> Iterator[Batch]:
+        from voicecheck.io.readers import read_library
+
+        options = self.options
+        for index, (file, info, shown) in enumerate(zip(self.files, self.infos, self.shown)):
+            key = ""
+            if self.cache.folder is not None:
+                try:
+                    data = file.read_bytes()
+                except OSError:
+                    data = None
+                if data is not None:
+                    key = self.cache.key(data, shown, info.fingerprint,
+                                         options.input_format or "", self.fields_key,
+                                         options.lang or "", options.channel or "")
+                    hit = self.cache.get(key)
+                    if hit is not None:
+                        self.results[index] = hit
+                        self.cached_files += 1
+                        continue
+            try:
+                source = read_library(file, options.input_format, _fields_for(options, info))
+            except VoicecheckError as error:
+                if not error.path:
+                    error.path = shown
+                self.errors.append(error)
+                continue
+            replies = source.replies
+            self.sources[index] = (source, key)
+            self.expected[index] = len(replies)
+            for first in range(0, len(replies), BATCH):
+                yield index, first, [(info.key, reply.text, options.lang or reply.lang,
+                                      options.channel or reply.channel or info.channel)
+                                     for reply in replies[first:first + BATCH]]
+
+    def finish(self, index: int, results: list[Any], known: dict[str, str]) -> None:
+        source, key = self.sources.pop(index, (None, ""))
+        shown = self.shown[index]
+        reports = []
+        if source is not None:
+            for reply, result in zip(source.replies, results):
+                if isinstance(result, VoicecheckError):
+                    result.path = shown
+                    self.errors.append(result)
+                    continue
+                reports.append(_place(result, reply, source, shown, self.infos[index], known))
+        self.results[index] = reports
+        if key:
+            self.cache.put(key, reports)
 
 
 def _place(report: Report, reply: Any, source: Any, shown: str, info: _GuideInfo,
