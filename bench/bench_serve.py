@@ -18,6 +18,7 @@ Every phase is bounded in time and count; only 127.0.0.1 is contacted.
 
     python bench/bench_serve.py [--workers 2] [--seconds 10] [--requests 100000]
                                 [--connections 32] [--inline-below 4000] [--threads 2]
+                                [--max-in-flight 64] [--queue-timeout 0.03]
 """
 
 from __future__ import annotations
@@ -133,8 +134,13 @@ async def open_loop(payloads: list[bytes], rate: float, seconds: float, pool: in
     started = time.perf_counter()
     tasks = []
 
+    late = 0
+
     async def fire(i: int, due: float) -> None:
+        nonlocal late
         reader, writer = await idle.get()
+        if time.perf_counter() - due > 0.010:
+            late += 1  # every connection was still waiting for an answer
         try:
             status = await _roundtrip(reader, writer, payloads[i % len(payloads)])
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -156,7 +162,8 @@ async def open_loop(payloads: list[bytes], rate: float, seconds: float, pool: in
     elapsed = time.perf_counter() - started
     while not idle.empty():
         idle.get_nowait()[1].close()
-    return {"elapsed": elapsed, "latencies": accepted, "statuses": statuses}
+    return {"elapsed": elapsed, "latencies": accepted, "statuses": statuses,
+            "late": late / max(1, total)}
 
 
 def _client(kind: str, port: int, args: dict, out: mp.Queue) -> None:
@@ -237,7 +244,7 @@ def server_rss(pid: int) -> float:
 
 def start_server(port: int, opts: argparse.Namespace) -> subprocess.Popen:
     limits = {"inline_below": opts.inline_below, "threads": opts.threads,
-              "max_in_flight": opts.max_in_flight}
+              "max_in_flight": opts.max_in_flight, "queue_timeout": opts.queue_timeout}
     code = ("from voicecheck.server.run import serve; from voicecheck.server import Limits; "
             f"serve('{HOST}', {port}, None, {opts.workers}, limits=Limits(**{limits!r}), "
             "log_level='warning')")
@@ -267,6 +274,9 @@ def summary(name: str, result: dict) -> str:
                                    for k, v in sorted(result["statuses"].items())),
              f"client CPU {result['client_cpu'] / max(1, n) * 1e6:.0f} µs/request "
              f"({result['client_cpu'] / result['elapsed']:.0%} of a core)"]
+    if "late" in result:
+        parts.append(f"sent more than 10 ms late (no free connection): {result['late']:.1%} "
+                     "— a large share means the server could not even answer at this rate")
     return "\n  ".join(parts)
 
 
@@ -281,12 +291,14 @@ def main() -> None:
     parser.add_argument("--inline-below", type=int, default=4_000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-in-flight", type=int, default=64)
+    parser.add_argument("--queue-timeout", type=float, default=0.03)
     opts = parser.parse_args()
 
     port = free_port()
     print(f"# bench_serve — {time.strftime('%Y-%m-%d')} — {machine()}")
     print(f"server: {opts.workers} worker(s), inline below {opts.inline_below} chars, "
-          f"{opts.threads} pool threads, max in flight {opts.max_in_flight}; "
+          f"{opts.threads} pool threads, max in flight {opts.max_in_flight}, queue timeout "
+          f"{opts.queue_timeout * 1000:g} ms; "
           f"{len(bodies())} distinct 45-75-word replies")
     server = start_server(port, opts)
     try:
