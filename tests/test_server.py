@@ -684,3 +684,11 @@ def test_short_checks_inline_batches_in_the_pool(guide_set):
         assert c.json("POST", "/v1/check", {"text": APOLOGY * 50})[0] == 200
     assert threads[0] == "voicecheck-server"  # on the event loop's thread
     assert threads[1].startswith("voicecheck-check") and threads[2].startswith("voicecheck-check")
+
+
+def test_guides_are_warm_before_the_first_request(guide_set):
+    for name in ("default", "formal", "friendly"):
+        checker = guide_set.get(name).checker
+        # every language's rule set compiled and the tone model loaded at start-up
+        assert set(checker._rulesets) == set(checker.guide.languages)
+        assert checker._loaded_models is not None
