@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import SHARED, needs_shared
+from conftest import ROOT, SHARED, needs_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,6 +95,31 @@ def test_sarif_is_valid_against_the_official_schema(which, request):
     schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
     log = sarif(request.getfixturevalue(which))
     jsonschema.Draft4Validator(schema).validate(log)
+
+
+@needs_shared("schemas")
+def test_lint_example_library_to_sarif(tmp_path, cli):
+    """The real command over the example library: valid SARIF, every fix where the file shows
+    the words it replaces."""
+    import jsonschema
+
+    out = tmp_path / "voicecheck.sarif"
+    done = cli("lint", "examples/library", "--no-cache", "--jobs", "1", "--format", "sarif",
+               "--output", str(out), timeout=300)
+    assert done.returncode in (0, 1), done.stderr.decode()
+    log = json.loads(out.read_text("utf-8"))
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
+    jsonschema.Draft4Validator(schema).validate(log)
+    results = log["runs"][0]["results"]
+    assert results and any("fixes" in r for r in results)
+    for result in results:
+        for fix in result.get("fixes", []):
+            change = fix["artifactChanges"][0]
+            region = change["replacements"][0]["deletedRegion"]
+            text = (ROOT / change["artifactLocation"]["uri"]).read_text("utf-8-sig")
+            line = text.splitlines()[region["startLine"] - 1]
+            shown = line[region["startColumn"] - 1:region["endColumn"] - 1]
+            assert shown == result["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]
 
 
 def test_sarif_results_point_at_their_rules_and_places(run):

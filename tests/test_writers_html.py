@@ -155,6 +155,21 @@ def test_highlight_keeps_the_text(data):
     assert (out.count("<mark") > 0) == (covered > 0)
 
 
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(min_size=1, max_size=40), title=st.text(max_size=15),
+       path=st.text(min_size=1, max_size=15), lang=st.sampled_from(["en", "fa"]))
+def test_any_reply_renders_as_text(run, text, title, path, lang):
+    finding = Finding("VC101", "banned-phrase", "error", text, 0, len(text), 1, 1, text)
+    report = dataclasses.replace(run.reports[0], path=path, language=lang, text=text,
+                                 findings=(finding,), extra={"reply_id": title, "title": title})
+    page = render("html", LintRun([report], [], 1, 0))
+    page.encode("utf-8")
+    tags = _tags(page)
+    assert len(tags.scripts) == 1
+    assert [t for t, _ in tags.tags if t == "mark"] == ["mark"]
+    assert [t for t, _ in tags.tags if t == "article"] == ["article"]
+
+
 def test_size_grows_linearly(run):
     def size(n: int) -> int:
         reports = [dataclasses.replace(run.reports[i % len(run.reports)],
