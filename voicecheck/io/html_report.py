@@ -259,12 +259,10 @@ _SCRIPT = """<script>
     var n = Number(v);
     return v !== "" && !isNaN(n) ? {n: true, v: n} : {n: false, v: v.toLowerCase()};
   }
-  function sortBy(th, direction) {
+  function sortBy(th) {
     var table = th.closest("table"), row = th.parentNode;
     var column = Array.prototype.indexOf.call(row.children, th);
-    if (!direction) {
-      direction = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
-    }
+    var direction = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
     var sign = direction === "ascending" ? 1 : -1, body = table.tBodies[0];
     var rows = Array.prototype.map.call(body.rows, function (tr, i) {
       return {k: key(tr.cells[column]), i: i, tr: tr};
@@ -288,7 +286,11 @@ _SCRIPT = """<script>
   if (wanted) {
     var table = document.getElementById(wanted[1]);
     var th = table && table.tHead.rows[0].cells[Number(wanted[2])];
-    if (th) { sortBy(th, wanted[3]); }
+    if (th) {  // real clicks, the same path as a reader's: first ascending, then descending
+      var button = th.querySelector("button");
+      button.click();
+      if (wanted[3] === "descending") { button.click(); }
+    }
   }
 })();
 </script>"""
