@@ -19,6 +19,7 @@ from voicecheck.io.lintrun import (
     LintRun,
     RuleInfo,
     end_position,
+    exit_code,
     reply_id,
     reply_name,
     rule_catalog,
@@ -31,6 +32,7 @@ INFORMATION_URI = "https://github.com/voicecheck/voicecheck"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "voicecheck/v1"
 GITHUB_MAX_RESULTS = 25_000  # per run; GitHub code scanning rejects a file with more
+MAX_FIX_FILE_BYTES = 64_000_000  # files read back to check a fix's region
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -56,10 +58,8 @@ def render(run: LintRun, *, fail_on: str = "error") -> str:
 
 def sarif_log(run: LintRun, *, fail_on: str = "error") -> dict[str, Any]:
     """The SARIF log object."""
-    from voicecheck.io.lint import (
-        fingerprints,  # the baseline's: one identity per finding
-    )
-    from voicecheck.io.lintrun import exit_code
+    # The baseline's fingerprints: one identity per finding for --baseline and code scanning.
+    from voicecheck.io.lint import fingerprints
 
     catalog = dict(rule_catalog())
     for _, finding in run.findings():
@@ -252,7 +252,10 @@ class _FileCache:
 
     def _read(self, path: str) -> list[str] | None:
         try:
-            text = (self.root / path).read_bytes().decode("utf-8-sig")
+            file = self.root / path
+            if file.stat().st_size > MAX_FIX_FILE_BYTES:
+                return None  # a huge export gets findings without proposed fixes
+            text = file.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError, ValueError):
             return None
         return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
