@@ -166,8 +166,8 @@ def _summary(run: LintRun) -> str:
     by_sev = {s: sum(r.count(s) for r in run.reports) for s in ("error", "warning", "info")}
     cells = [("files", run.files), ("replies", len(run.reports)),
              ("pass", verdicts["pass"]), ("warn", verdicts["warn"]), ("fail", verdicts["fail"]),
-             ("errors", by_sev["error"]), ("warnings", by_sev["warning"]),
-             ("info", by_sev["info"]), ("unreadable files", len(run.errors)),
+             ("error findings", by_sev["error"]), ("warning findings", by_sev["warning"]),
+             ("info findings", by_sev["info"]), ("unreadable files", len(run.errors)),
              ("seconds", f"{run.elapsed:.1f}")]
     return ('<dl class="summary">' + "".join(
         f'<div class="{esc(k.split()[0])}"><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>'
