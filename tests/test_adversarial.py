@@ -242,3 +242,20 @@ def test_library_yaml_errors_stay_on_one_line(tmp_path, body):
         read_library(path)
     assert_one_line(info.value)
     assert info.value.line == 3
+
+
+def test_at_least_99_percent_of_disguised_bad_examples_are_caught():
+    """fuzz/evasion.py's whole matrix: every bad example of every word rule in every pack,
+    under every disguise voicecheck claims to undo (about 9,000 checks)."""
+    import importlib.util
+    import sys
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("evasion", ROOT / "fuzz" / "evasion.py")
+    evasion = importlib.util.module_from_spec(spec)
+    sys.modules["evasion"] = evasion
+    spec.loader.exec_module(evasion)
+    total, caught, _, _, misses = evasion.measure_evasion(evasion.Checkers())
+    assert total > 5000
+    assert caught / total >= 0.99, misses[:20]
