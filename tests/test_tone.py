@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT, run_cli
 from voicecheck.model import VoicecheckError
@@ -166,3 +168,49 @@ def test_tone_findings_name_the_words_that_moved_the_score():
     assert tone, [f.code for f in report.findings]
     assert "the reply as a whole" not in tone[0].message
     assert tone[0].text.lower() in tone[0].message.lower()
+
+
+# The fast path (per-word cached vocabulary indices) must equal extract() + vectorize().
+
+def _both(model, text, lang="en", codes=(), openers=None):
+    from voicecheck.text.draft import make_draft
+    from voicecheck.tone.features import extract
+
+    draft = make_draft(text, lang)
+    words = [t.text for t in draft.tokens if t.is_word]
+    openers = openers if openers is not None else words[:1]
+    slow = model.vectorize(extract(text, words, lang, codes, openers))
+    fast = model.weigh(*model.indexer.vector(text, words, lang, codes, openers))
+    return slow, fast
+
+
+def _assert_same(slow, fast):
+    import numpy as np
+
+    a = dict(zip(slow[0].tolist(), slow[1].tolist()))
+    b = dict(zip(fast[0].tolist(), fast[1].tolist()))
+    assert a.keys() == b.keys()
+    assert np.allclose([a[k] for k in a], [b[k] for k in a], atol=1e-6)
+
+
+def test_indexed_features_equal_extract_on_replies():
+    from voicecheck.engine import Checker
+
+    model = Checker().tone_models[0]
+    for text, lang in [("We apologize for any inconvenience!! Sorry sorry 😀😀", "en"),
+                       ("Mohon maaf kak, pesanannya sudah kami kirim ya 🙏", "id"),
+                       ("Terima kasih, awak boleh semak status di aplikasi.", "ms"),
+                       ("ممنون از صبرتون، سفارش شما فردا می‌رسه!", "fa"),
+                       ("CALM DOWN. you should have read the FAQ", "en"), ("", "en")]:
+        slow, fast = _both(model, text, lang, codes=("VC113", "address-formal"))
+        _assert_same(slow, fast)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=120))
+def test_indexed_features_equal_extract_on_any_text(text):
+    from voicecheck.engine import Checker
+
+    model = Checker().tone_models[0]
+    slow, fast = _both(model, text, "en", codes=("VC110",))
+    _assert_same(slow, fast)

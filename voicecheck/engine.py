@@ -130,15 +130,20 @@ class RuleSet:
         return _dedupe(findings)
 
 
-def _tone_features(draft: Draft, signals: list[str]) -> dict[str, float]:
+def _tone_inputs(draft: Draft) -> tuple[list[str], list[str]]:
+    """(words, first word of each sentence) of a draft, as the tone features read them."""
     tokens = draft.tokens
     openers = []
     for first, last in draft.sentences:
         word = next((t.text for t in tokens[first:last] if t.is_word), None)
         if word is not None:
             openers.append(word)
-    return extract(draft.original, [t.text for t in tokens if t.is_word], draft.lang,
-                   signals, openers)
+    return [t.text for t in tokens if t.is_word], openers
+
+
+def _tone_features(draft: Draft, signals: list[str]) -> dict[str, float]:
+    words, openers = _tone_inputs(draft)
+    return extract(draft.original, words, draft.lang, signals, openers)
 
 
 def _require_unicode(text: str, what: str, path: str | None) -> None:
@@ -254,10 +259,11 @@ class Checker:
             return None
         from voicecheck.tone.model import ToneResult
 
-        features = _tone_features(draft, signals)
+        words, openers = _tone_inputs(draft)
         result = ToneResult()
         for model in models:
-            result.update(model.predict(features))
+            result.update(model.predict_reply(draft.original, words, draft.lang, signals,
+                                              openers))
         return result
 
     def _validate_rule_settings(self) -> None:
@@ -320,8 +326,7 @@ class Checker:
         draft = make_draft(text, language)
         ctx = Context(self.guide, channel, customer, self.placeholders_ok)
         if customer is not None:
-            ctx.customer_context = analyze_customer(customer, hostility=self._hostility,
-                                                    reply_lang=language)
+            ctx.customer_context = analyze_customer(customer, reply_lang=language)
         ruleset = self.ruleset(language)
         found = ruleset.match(draft)
         ctx.tone = self._tone_result(draft, ruleset.signals(found))
@@ -338,12 +343,6 @@ class Checker:
         if ctx.customer_context is not None:
             extra["context"] = {"customer": ctx.customer_context.to_dict(), "channel": channel}
         return Report(path, language, verdict, score, scores, tuple(findings), text, extra)
-
-    def _hostility(self, draft: Draft) -> float | None:
-        """The tone model's hostility (0-1) of a customer's message, None without a model."""
-        ruleset = self.ruleset(draft.lang)
-        result = self._tone_result(draft, ruleset.signals(ruleset.match(draft)))
-        return None if result is None else result.score("hostility")
 
 
 def check(text: str, guide: Guide | str | None = None, lang: str | None = None,

@@ -18,10 +18,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from voicecheck.model import VoicecheckError
-from voicecheck.tone.features import FEATURE_VERSION, readable
+from voicecheck.tone.features import FEATURE_VERSION, Indexer, readable
 
 FORMAT = "voicecheck-tone"
 FORMAT_VERSION = 1
@@ -87,6 +88,7 @@ class ToneModel:
         self.calib = np.asarray(arrays["calib"], dtype=np.float32)
         self.thresholds = {h: float(spec.get("threshold", 0.5)) for h, spec in self.heads.items()}
         self._np = np
+        self.indexer = Indexer(self.index)
 
     @classmethod
     def load(cls, directory: str | Path) -> ToneModel:
@@ -155,10 +157,32 @@ class ToneModel:
             vals /= norm
         return idx, vals
 
+    def weigh(self, index_list: list[int], value_list: list[float]) -> tuple[Any, Any]:
+        """(row indices, L2-normalised tf-idf values) from raw feature values."""
+        np = self._np
+        if not index_list:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
+        idx = np.array(index_list, dtype=np.intp)
+        vals = np.array(value_list, dtype=np.float32)
+        vals *= self.idf[idx]
+        norm = float(np.sqrt(vals @ vals))
+        if norm > 0:
+            vals /= norm
+        return idx, vals
+
+    def predict_reply(self, text: str, words: list[str], lang: str,
+                      rule_codes: Iterable[str] = (), openers: Iterable[str] = ()
+                      ) -> ToneResult:
+        """`predict(extract(...))` without building the features the model does not know."""
+        return self._predict(*self.weigh(*self.indexer.vector(text, words, lang, rule_codes,
+                                                               openers)))
+
     def predict(self, features: dict[str, float]) -> ToneResult:
         """Scores for every head; explanations are computed on demand (`ToneResult.explain`)."""
+        return self._predict(*self.vectorize(features))
+
+    def _predict(self, idx: Any, vals: Any) -> ToneResult:
         np = self._np
-        idx, vals = self.vectorize(features)
         rows = self.W[idx]
         logits = vals @ rows + self.b if len(idx) else self.b.copy()
         logits = logits * self.calib[:, 0] + self.calib[:, 1]
