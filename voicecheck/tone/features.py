@@ -109,23 +109,16 @@ class Indexer:
 
     def vector(self, text: str, words: list[str], lang: str, rule_codes: Iterable[str] = (),
                openers: Iterable[str] = ()) -> tuple[list[int], list[float]]:
-        counts: Counter[int] = Counter()
         word = self._word
+        found: list[int] = []
         for w in words:
-            counts.update(word(w))
+            found.extend(word(w))
         get = self.index.get
-        for a, b in zip(words, words[1:]):
-            i = get(f"b:{a} {b}")
-            if i is not None:
-                counts[i] += 1
-        for code in rule_codes:
-            i = get("r:" + code)
-            if i is not None:
-                counts[i] += 1
-        for opener in openers:
-            i = get("f:" + opener)
-            if i is not None:
-                counts[i] += 1
+        keys = [f"b:{a} {b}" for a, b in zip(words, words[1:])]
+        keys.extend("r:" + code for code in rule_codes)
+        keys.extend("f:" + opener for opener in openers)
+        found.extend(i for i in map(get, keys) if i is not None)
+        counts = Counter(found)
         log = math.log
         values = {i: 1.0 + log(n) for i, n in counts.items()}
         extra = _style(text, words)
