@@ -31,19 +31,31 @@ CUSTOMER = "My order is two weeks late and nobody answers my emails!!"
 
 
 @pytest.fixture(scope="module")
-def page():
-    with background(create_app()) as url, sync_api.sync_playwright() as pw:
+def browser():
+    with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1180, "height": 760})
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.console_errors = []
-        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-        page.goto(url + "/")
+        yield browser
+        browser.close()
+
+
+def _open(browser, url: str):
+    context = browser.new_context(viewport={"width": 1180, "height": 760})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.goto(url + "/")
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    with background(create_app()) as url:
+        page = _open(browser, url)
         page.wait_for_selector("#guide option[value='default']", state="attached")
         yield page
-        browser.close()
+        page.context.close()
 
 
 def _type_draft(page, text: str) -> None:
@@ -103,3 +115,17 @@ def test_reply_markup_is_shown_as_text(page):
     assert page.evaluate("() => window.__pwned") == 0
     assert page.locator("img").count() == 0 and page.locator("main b").count() == 0
     assert "<img" in page.inner_text("#mirror")
+
+
+def test_token_asked_for_when_the_api_wants_one(browser):
+    token = "playground-token-1234567890"
+    with background(create_app(token=token)) as url:
+        page = _open(browser, url)
+        page.wait_for_selector("#token-label:not([hidden])")
+        assert "E255" in page.inner_text("#status")
+        page.fill("#token", token)
+        page.dispatch_event("#token", "change")
+        page.wait_for_selector("#guide option[value='formal']", state="attached")
+        _type_draft(page, DRAFT)
+        page.wait_for_selector("#mirror mark")
+        page.context.close()
