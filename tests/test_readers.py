@@ -229,6 +229,12 @@ def test_yaml_mapping_with_one_list_and_custom_fields(tmp_path):
     assert lib.text[b.source_offset(b.text.index("line two")):].startswith("line two")
 
 
+def test_yaml_numbers_booleans_and_nulls(tmp_path):
+    src = "- id: 7\n  active: true\n  channel: null\n  body: Thanks.\n- id: 8\n  body: ~\n"
+    (reply,) = read_library(_write(tmp_path, "r.yaml", src)).replies
+    assert (reply.reply_id, reply.channel, reply.text) == ("7", None, "Thanks.")
+
+
 def test_yaml_disable_next_line_inside_the_item(tmp_path):
     src = ("- id: a\n  body: |\n    Hello.\n    Sorry for any inconvenience.\n"
            "  # voicecheck: disable-next-line=robotic-apology\n  title: t\n")
