@@ -351,3 +351,17 @@ def test_github_action_lint_step_runs(library, tmp_path):
     assert outputs["exit-code"] == "1"
     assert json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))["runs"]
     assert "::error file=" in proc.stdout
+
+
+def test_disable_next_line_inside_a_json_string(tmp_path, monkeypatch):
+    """In JSON every line of a body sits on one line of the file: the comment covers the
+    next line of the reply's text, not the whole file line."""
+    monkeypatch.chdir(tmp_path)
+    body = ("<!-- voicecheck: disable-next-line=VC110 -->\nWe apologize for any inconvenience."
+            "\nWe apologize for any inconvenience again.")
+    (tmp_path / "lib.json").write_text(json.dumps([{"id": "a", "body": body, "lang": "en"}]),
+                                       encoding="utf-8")
+    run = lint(["lib.json"], _opts(tmp_path))
+    codes = [f.code for r in run.reports for f in r.findings]
+    assert codes.count("VC110") == 1
+    assert "VC901" not in codes

@@ -301,7 +301,11 @@ def _apply_suppressions(reply: Any, findings: list[Finding], known: dict[str, st
         for index, supp, codes in resolved:
             if codes and finding.code not in codes:
                 continue
-            if supp.target_line is not None and supp.target_line != finding.line:
+            target = getattr(supp, "target", None)
+            if target is not None:  # the covered line of the reply's text (exact in JSON/HTML)
+                if not (target[0] <= finding.start < max(target[1], target[0] + 1)):
+                    continue
+            elif supp.target_line is not None and supp.target_line != finding.line:
                 continue
             silenced = True
             used.add(index)
