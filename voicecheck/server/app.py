@@ -6,8 +6,8 @@ path); the rest is ordinary Starlette routing."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import base64
+import hashlib
 import json
 import re
 import threading
@@ -174,6 +174,24 @@ def playground() -> tuple[bytes, str]:
     return _PLAYGROUND_CACHE["page"]
 
 
+async def _not_found(request: Request, exc: Exception) -> Response:
+    code = getattr(exc, "status_code", 404)
+    message = (f"no route {request.url.path[:100]}" if code == 404 else
+               f"{request.method} is not allowed on {request.url.path[:100]}")
+    return JSONResponse({"error": {"code": "E259", "message": message}}, status_code=code)
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPError)
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+
+async def _internal(request: Request, exc: Exception) -> Response:
+    # logged by the gate (which sees the exception re-raised after this response)
+    return JSONResponse({"error": {"code": "E259", "message": "internal error; request id "
+                                   f"{request_id.get()}"}}, status_code=500)
+
+
 def create_app(guides_dir: str | Path | None = None, *, limits: Limits | None = None,
                token: str | None = None, cors_origins: tuple[str, ...] = (),
                guides: GuideSet | None = None, metrics_dir: str | Path | None = None) -> Any:
@@ -213,29 +231,14 @@ def create_app(guides_dir: str | Path | None = None, *, limits: Limits | None = 
     async def openapi_route(request: Request) -> Response:
         return JSONResponse(openapi(limits, token is not None))
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        code = getattr(exc, "status_code", 404)
-        message = (f"no route {request.url.path[:100]}" if code == 404 else
-                   f"{request.method} is not allowed on {request.url.path[:100]}")
-        return JSONResponse({"error": {"code": "E259", "message": message}}, status_code=code)
-
-    async def refused(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPError)
-        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
-
-    async def internal(request: Request, exc: Exception) -> Response:
-        # logged by the gate (which sees the exception re-raised after this response)
-        return JSONResponse({"error": {"code": "E259", "message": "internal error; request id "
-                                       f"{request_id.get()}"}}, status_code=500)
-
     app = Starlette(routes=[
         Route("/", index), Route("/healthz", healthz), Route("/v1/guides", guides_route),
         Route("/v1/rules", rules_route), Route("/metrics", metrics_route),
         Route("/openapi.json", openapi_route),
         Route("/v1/check", CheckRoute(service, batch=False), methods=["POST"]),
         Route("/v1/check/batch", CheckRoute(service, batch=True), methods=["POST"]),
-    ], exception_handlers={404: not_found, 405: not_found, HTTPError: refused,
-                        Exception: internal})
+    ], exception_handlers={404: _not_found, 405: _not_found, HTTPError: _refused,
+                        Exception: _internal})
     inner: Any = app
     if cors_origins:
         inner = CORSMiddleware(app, allow_origins=list(cors_origins),
@@ -243,21 +246,26 @@ def create_app(guides_dir: str | Path | None = None, *, limits: Limits | None = 
                                allow_headers=["authorization", "content-type", "x-request-id"],
                                expose_headers=["x-request-id"], max_age=600)
     gate = Gate(inner, limits, metrics, token=token, cors=bool(cors_origins))
-    polling: dict[str, Any] = {}
-
-    def poll_guides() -> None:
-        # at most once per poll interval, in a thread: a changed guide compiles off the loop
-        if not polling.get("task") and guides.claim_poll():
-            task = asyncio.get_running_loop().run_in_executor(None, guides.refresh)
-            polling["task"] = task
-            task.add_done_callback(lambda _t: polling.pop("task", None))
-
-    gate.on_request.append(poll_guides)
+    gate.on_request.append(_guide_poller(guides))
     if shared:
         gate.after_request.append(shared.changed)
     gate.guides = guides
     gate.service = service
     return gate
+
+
+def _guide_poller(guides: GuideSet) -> Any:
+    """A hook for every request: at most once per poll interval, look at the guides folder
+    in a thread (a changed guide compiles off the event loop)."""
+    running: dict[str, Any] = {}
+
+    def poll() -> None:
+        if not running and guides.claim_poll():
+            task = asyncio.get_running_loop().run_in_executor(None, guides.refresh)
+            running["task"] = task
+            task.add_done_callback(lambda _t: running.clear())
+
+    return poll
 
 
 def _rules() -> list[dict[str, Any]]:
