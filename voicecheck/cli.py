@@ -273,7 +273,7 @@ def lint(paths: tuple[str, ...], guide_path: str | None, input_format: str | Non
         write_file(output, text if text.endswith("\n") else text + "\n")
         click.echo(_lint_summary(run), err=True)
     else:
-        click.echo(text)
+        click.echo(text.rstrip("\n"))
     if run.errors:
         sys.exit(EXIT_ERROR)
     if exit_zero or fail_on == "never":

@@ -260,6 +260,19 @@ def known_codes() -> dict[str, str]:
     return out
 
 
+def _comment_column(finding: Finding, source: Any) -> Finding:
+    """Point a finding about a suppression comment at the comment's column in its line."""
+    lines = source.text.split("\n", finding.line)
+    if finding.line - 1 < len(lines):
+        line = lines[finding.line - 1]
+        at = line.find(finding.text) if finding.text else -1
+        if at < 0:
+            at = line.find("voicecheck")
+        if at >= 0:
+            return replace(finding, column=at + 1)
+    return finding
+
+
 def _lint_finding(code: str, slug: str, severity: str, message: str, line: int,
                   text: str) -> Finding:
     return Finding(code, slug, severity, message, 0, 0, line, 1, text, (), "structure")
@@ -665,6 +678,8 @@ def _place(report: Report, reply: Any, source: Any, shown: str, info: _GuideInfo
         placed.append(replace(f, line=line, column=column))
     if reply.suppressions:
         placed = _apply_suppressions(reply, placed, known, info.checker.guide.rules)
+        placed = [_comment_column(f, source) if f.code in ("VC901", "VC902") else f
+                  for f in placed]
     if info.ignores:
         rel = _relative(Path(source.path), info.root) or shown
         ignored: set[str] = set()
