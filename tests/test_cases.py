@@ -26,8 +26,7 @@ MIN_RECALL = 0.7  # over all languages
 
 @pytest.fixture(scope="module")
 def results():
-    # without the tone model: the 4xx decisions do not depend on it (it only marks a
-    # complaint as angry), and the cases stay independent of a retrained model
+    # without the tone model: the 4xx decisions do not use it, and loading it costs time
     checker = Checker(model=False)
     return [(case, found_codes(checker, case)) for lang in LANGS for case in load_cases(lang)]
 
