@@ -408,11 +408,22 @@ def test_overload_sheds_with_429_and_503_never_500(guide_set):
     request = (b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
     statuses: list[int] = []
+    stall = threading.Event()
+
+    def stall_once() -> None:
+        # the first request of a burst holds the event loop while the others arrive, so the
+        # server finds them all waiting at once (as it would under real overload)
+        if stall.is_set():
+            stall.clear()
+            time.sleep(0.3)
+
+    app.on_request.append(stall_once)
     with background(app) as url:
         parts = urlsplit(url)
-        for _ in range(10):  # bursts: every request written before any answer is read
+        for _ in range(3):  # bursts: every request written before any answer is read
             socks = [socket.create_connection((parts.hostname, parts.port), timeout=20)
                      for _ in range(24)]
+            stall.set()
             for sock in socks:
                 sock.sendall(request)
             for sock in socks:
@@ -699,3 +710,14 @@ def test_guides_are_warm_before_the_first_request(guide_set):
         # every language's rule set compiled and the tone model loaded at start-up
         assert set(checker._rulesets) == set(checker.guide.languages)
         assert checker._loaded_models is not None
+
+
+def test_oversized_headers_get_431(server, client):
+    pad = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 1000) for i in range(70))
+    reply = _raw(server[0], b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + pad + b"\r\n")
+    status, payload = _status_and_body(reply)
+    assert status == 431 and error_code(payload) == "E252"
+    # ordinary headers, twice on one keep-alive connection, are fine
+    headers = {f"x-pad-{i}": "b" * 1000 for i in range(20)}
+    for _ in range(2):
+        assert client.request("GET", "/healthz", headers=headers)[0] == 200

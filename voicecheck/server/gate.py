@@ -124,6 +124,11 @@ class Gate:
         was counted in flight (the caller counts it out). Raises HTTPError to refuse."""
         for hook in self.on_request:
             hook()
+        size = len(scope.get("raw_path") or b"") + sum(len(k) + len(v) + 4
+                                                      for k, v in scope["headers"])
+        if size > self.limits.max_headers:
+            raise HTTPError(431, "E252", f"request line and headers are over "
+                            f"{self.limits.max_headers} bytes", {"connection": "close"})
         if self.shutting_down and path != "/metrics":
             raise HTTPError(503, "E257", "server is shutting down",
                             {"retry-after": "1", "connection": "close"})

@@ -32,6 +32,7 @@ class Limits:
     """What one request may ask for."""
 
     max_body: int = 64 * 1024         # bytes
+    max_headers: int = 64 * 1024      # bytes of request line and headers (431 past it)
     max_text: int = 20_000            # characters of `text` and of `customer`, each
     max_batch: int = 100              # replies in one batch
     body_timeout: float = 10.0        # seconds to receive the whole body

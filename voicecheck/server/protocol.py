@@ -1,10 +1,11 @@
-"""uvicorn's HTTP protocol plus an arrival time and a header deadline.
+"""uvicorn's HTTP protocol plus an arrival time, a header deadline and a header size cap.
 
 Each request's scope gets `state["arrived"]`, the time its bytes were read, so the app can
 measure the whole wait for its turn. A connection whose request line and
 headers are not complete within `header_timeout` seconds of connecting (or of the previous
 response) is closed. uvicorn alone waits forever for headers that trickle in (slowloris); its
 keep-alive timer covers only idle connections, and the body has its own deadline in the app.
+Request line and headers over `max_header_bytes` get a 431 and the connection is closed.
 """
 
 from __future__ import annotations
@@ -23,16 +24,31 @@ class GuardedHTTPProtocol(_Base):  # type: ignore[misc, valid-type]
     """Closes connections that do not finish sending their headers in time."""
 
     header_timeout = 10.0
+    max_header_bytes = 64 * 1024  # uvicorn with httptools sets no limit of its own
 
     def data_received(self, data: bytes) -> None:
         # When the bytes were read: a request's wait for its turn starts here, not when its
         # task first runs (which, under load, is after everything read before it).
         arrived = time.perf_counter()
         before = self.cycle
+        in_headers = before is getattr(self, "_header_cycle", None)
         super().data_received(data)
         cycle = self.cycle
         if cycle is not before and cycle is not None:
             cycle.scope.setdefault("state", {})["arrived"] = arrived
+            self._header_bytes = 0
+        elif in_headers and not self.transport.is_closing():
+            self._header_bytes = getattr(self, "_header_bytes", 0) + len(data)
+            if self._header_bytes > self.max_header_bytes:
+                self._refuse_headers()
+
+    def _refuse_headers(self) -> None:
+        body = (b'{"error":{"code":"E252","message":"request line and headers are over %d '
+                b'bytes"}}' % self.max_header_bytes)
+        self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                             b"content-type: application/json\r\ncontent-length: %d\r\n"
+                             b"connection: close\r\n\r\n%s" % (len(body), body))
+        self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -50,6 +66,7 @@ class GuardedHTTPProtocol(_Base):  # type: ignore[misc, valid-type]
     def _arm_header_deadline(self) -> None:
         self._cancel_header_deadline()
         self._header_cycle = self.cycle  # a new request replaces the cycle once its headers end
+        self._header_bytes = 0
         self._header_timer = self.loop.call_later(self.header_timeout, self._header_deadline)
 
     def _cancel_header_deadline(self) -> None:
