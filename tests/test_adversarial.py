@@ -259,3 +259,16 @@ def test_at_least_99_percent_of_disguised_bad_examples_are_caught():
     total, caught, _, _, misses = evasion.measure_evasion(evasion.Checkers())
     assert total > 5000
     assert caught / total >= 0.99, misses[:20]
+
+
+def test_tagged_mapping_keys_are_one_line_errors(tmp_path):
+    from voicecheck.io.readers import read_library
+
+    guide = tmp_path / ".voicecheck.yaml"
+    guide.write_text("voice:\n  ? !publia\n  : formal\n", encoding="utf-8")
+    with pytest.raises(VoicecheckError, match="2: invalid key"):
+        load_guide(guide)
+    library = tmp_path / "replies.yaml"
+    library.write_text("replies:\n  - id: a\n    ? !foo\n    : hi\n", encoding="utf-8")
+    with pytest.raises(VoicecheckError, match="3: invalid key"):
+        read_library(library)

@@ -92,7 +92,13 @@ class _Builder:
                     raise VoicecheckError("YAML merge keys (<<) are not supported",
                                           path=self.source, line=key_node.start_mark.line + 1,
                                           code="E102")
-                key = self.constructor.construct_object(key_node)
+                try:
+                    key = self.constructor.construct_object(key_node)
+                except yaml.YAMLError as exc:  # a tagged key such as "!x: 1"
+                    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                    raise VoicecheckError(f"invalid key: {problem}", path=self.source,
+                                          line=key_node.start_mark.line + 1,
+                                          code="E102") from None
                 if not isinstance(key, (str, int, float, bool)):
                     raise VoicecheckError("mapping keys must be plain words", path=self.source,
                                           line=key_node.start_mark.line + 1, code="E102")

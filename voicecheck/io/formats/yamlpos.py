@@ -100,7 +100,11 @@ class YamlDoc:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
                 raise self._error(key_node, "mapping keys must be plain words (no merge keys)")
-            key = str(self._constructor.construct_object(key_node))
+            try:
+                key = str(self._constructor.construct_object(key_node))
+            except yaml.YAMLError as exc:  # a tagged key such as "!x: 1"
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                raise self._error(key_node, f"invalid key: {problem}") from None
             if key in obj:
                 raise self._error(key_node, f"duplicate key '{key}'")
             obj[key] = self._build(value_node, depth + 1)
