@@ -15,7 +15,7 @@ from conftest import ROOT, SHARED, needs_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voicecheck.io.lintrun import LINT_RULES, LintRun, exit_code, render, rule_catalog
+from voicecheck.io.lintrun import LintRun, exit_code, render, rule_catalog
 from voicecheck.model import Finding, Suggestion, VoicecheckError
 
 REFUND = "We apologize for any inconvenience. As per our policy, no refunds."
@@ -66,7 +66,7 @@ def test_catalog_has_every_pack_rule_and_the_lint_rules():
 
     catalog = rule_catalog()
     assert {r.code for r in all_rules()} <= set(catalog)
-    assert set(LINT_RULES) <= set(catalog)
+    assert {"VC901", "VC902"} <= set(catalog)
     assert catalog["VC110"].languages == ("en", "fa", "id", "ms")
     assert catalog["VC901"].slug == "unused-suppression"
 

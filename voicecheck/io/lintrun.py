@@ -2,8 +2,8 @@
 
 `LintRun` is what the lint command hands to a writer; `render(fmt, run)` turns it into SARIF,
 JUnit XML, GitHub workflow annotations, a self-contained HTML page or ruff-style statistics.
-Every writer reads rule metadata through `rule_catalog()`, which adds the lint-only rules
-(`LINT_RULES`) to the rule packs.
+Every writer reads rule metadata through `rule_catalog()` (the rule packs, merged across
+languages).
 """
 
 from __future__ import annotations
@@ -17,14 +17,6 @@ from voicecheck.model import SEVERITY_RANK, Finding, Report, VoicecheckError
 FORMATS = ("sarif", "junit", "github", "html", "statistics")
 FAIL_ON = ("error", "warning", "info", "never")
 
-LINT_RULES: dict[str, tuple[str, str]] = {
-    "VC901": ("unused-suppression",
-              ("A suppression comment that silences nothing is left over from an old finding; "
-               "it hides the next real problem at that place. Remove it (like ruff's RUF100).")),
-    "VC902": ("unknown-suppression-code",
-              ("A suppression comment names a code or slug that no rule has, so it suppresses "
-               "nothing: usually a typo. Use a code from `voicecheck rules`.")),
-}
 
 
 @dataclass
@@ -71,8 +63,8 @@ class RuleInfo:
 
 @cache
 def rule_catalog() -> dict[str, RuleInfo]:
-    """Rule metadata by code: every pack rule (merged across languages), and LINT_RULES for
-    lint-only codes no pack describes.
+    """Rule metadata by code: every pack rule, merged across languages (the lint-only rules
+    VC901/VC902 are pack rules too, in rules/common/lint.yaml).
 
     >>> rule_catalog()["VC110"].slug, rule_catalog()["VC901"].slug
     ('robotic-apology', 'unused-suppression')
@@ -93,9 +85,6 @@ def rule_catalog() -> dict[str, RuleInfo]:
             messages=tuple((r.lang, r.message) for r in rules),
             bad=tuple((r.lang, e.text) for r in rules for e in r.examples_bad),
             good=tuple((r.lang, e.text) for r in rules for e in r.examples_good))
-    for code, (slug, why) in LINT_RULES.items():
-        out.setdefault(code, RuleInfo(code=code, slug=slug, severity="warning",
-                                      dimension="structure", why=why, languages=("*",)))
     return out
 
 
