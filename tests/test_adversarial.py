@@ -272,3 +272,13 @@ def test_tagged_mapping_keys_are_one_line_errors(tmp_path):
     library.write_text("replies:\n  - id: a\n    ? !foo\n    : hi\n", encoding="utf-8")
     with pytest.raises(VoicecheckError, match="3: invalid key"):
         read_library(library)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .!?\t\n\r…", max_size=20), st.data())
+def test_sentence_start_test_scans_like_rstrip(text, data):
+    from voicecheck.rewrite.rewriter import _at_sentence_start
+
+    pos = data.draw(st.integers(0, len(text)))
+    before = text[:pos].rstrip(" \t")
+    assert _at_sentence_start(text, pos) == (not before or before[-1] in ".!?؟\n\r…")
