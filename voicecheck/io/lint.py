@@ -100,7 +100,6 @@ class _Guides:
 
     def _load(self, key: str | None) -> _GuideInfo:
         checker = Checker(key, placeholders_ok=True)
-        _ = checker.tone_models  # a broken model is one error for the run, not one per reply
         guide = checker.guide
         is_file = key is not None and Path(key).exists()
         root = Path(key).resolve().parent if is_file else Path.cwd()
@@ -227,7 +226,13 @@ def _checked(batches: Iterator[Batch], guides: list[_GuideInfo], jobs: int
         for batch in batches:
             yield _check_batch(batch)
         return
+    first = next(batches, None)
+    if first is None:  # nothing to check (all cached or unreadable): no workers, no models
+        return
+    import itertools
     import multiprocessing
+
+    batches = itertools.chain([first], batches)
 
     for info in guides:
         _warm(info.checker)
@@ -399,7 +404,7 @@ def _report_to(report: Report) -> dict[str, Any]:
             "score": report.score, "scores": report.scores, "text": report.text,
             "extra": report.extra,
             "findings": [[f.code, f.rule, f.severity, f.message, f.start, f.end, f.line,
-                          f.column, f.text, [[s.text, s.start, s.end, getattr(s, "safe", None)]
+                          f.column, f.text, [[s.text, s.start, s.end, s.safe]
                                              for s in f.suggestions], f.dimension]
                          for f in report.findings]}
 
@@ -407,17 +412,12 @@ def _report_to(report: Report) -> dict[str, Any]:
 def _report_from(data: dict[str, Any]) -> Report:
     from voicecheck.model import Suggestion
 
-    findings = []
-    for item in data["findings"]:
-        suggestions = []
-        for text, start, end, safe in item[9]:
-            suggestion = Suggestion(text, start, end)
-            if safe is not None and hasattr(suggestion, "safe"):
-                suggestion = replace(suggestion, safe=safe)
-            suggestions.append(suggestion)
-        findings.append(Finding(*item[:9], tuple(suggestions), item[10]))
+    findings = tuple(
+        Finding(*item[:9], tuple(Suggestion(text, start, end, bool(safe))
+                                 for text, start, end, safe in item[9]), item[10])
+        for item in data["findings"])
     return Report(data["path"], data["language"], data["verdict"], data["score"],
-                  data["scores"], tuple(findings), data["text"], data["extra"])
+                  data["scores"], findings, data["text"], data["extra"])
 
 
 # --------------------------------------------------------------------------- baseline
@@ -564,8 +564,12 @@ def lint(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
         except OSError:
             sizes.append(0)
     reader = _Reader(files, infos, sizes, options, errors)
+    reader.lookup_cache()
+    for index in reader.misses:  # a broken model is one error for the run, not one per reply
+        _ = infos[index].checker.tone_models
     jobs = _jobs(options.jobs)
-    if sum(sizes) < PARALLEL_MIN * 300:  # ~300 bytes a reply: small libraries stay in process
+    to_check = sum(sizes[i] for i in reader.misses)
+    if to_check < PARALLEL_MIN * 300:  # ~300 bytes a reply: small libraries stay in process
         jobs = 1
     progress = options.progress
     total_bytes = max(1, sum(sizes))
@@ -611,6 +615,7 @@ class _Reader:
         self.expected: dict[int, int] = {}
         self.sources: dict[int, tuple[Any, str]] = {}
         self.cached_files = 0
+        self.misses: dict[int, str] = {}  # file index -> cache key ("" without a cache)
         cache_dir = None
         if options.cache:
             cache_dir = Path(options.cache_dir) if options.cache_dir else \
@@ -618,9 +623,8 @@ class _Reader:
         self.cache = _Cache(cache_dir, _rules_fingerprint(options.version) if cache_dir else "")
         self.fields_key = json.dumps(options.fields, sort_keys=True)
 
-    def batches(self) -> Iterator[Batch]:
-        from voicecheck.io.readers import read_library
-
+    def lookup_cache(self) -> None:
+        """Take every file whose results the cache holds; the rest are `misses`."""
         options = self.options
         for index, (file, info, shown) in enumerate(zip(self.files, self.infos, self.shown)):
             key = ""
@@ -638,6 +642,14 @@ class _Reader:
                         self.results[index] = hit
                         self.cached_files += 1
                         continue
+            self.misses[index] = key
+
+    def batches(self) -> Iterator[Batch]:
+        from voicecheck.io.readers import read_library
+
+        options = self.options
+        for index, key in list(self.misses.items()):
+            file, info, shown = self.files[index], self.infos[index], self.shown[index]
             try:
                 source = read_library(file, options.input_format, _fields_for(options, info))
             except VoicecheckError as error:
