@@ -214,3 +214,20 @@ def test_indexed_features_equal_extract_on_any_text(text):
     model = Checker().tone_models[0]
     slow, fast = _both(model, text, "en", codes=("VC110",))
     _assert_same(slow, fast)
+
+
+def test_predict_reply_equals_predict_of_extract():
+    from voicecheck.engine import Checker
+    from voicecheck.text.draft import make_draft
+    from voicecheck.tone.features import extract
+
+    model = Checker().tone_models[0]
+    for text, lang in [("We apologize for any inconvenience!! Sorry sorry 😀", "en"),
+                       ("Mohon maaf kak, pesanannya sudah kami kirim ya", "id"),
+                       ("ممنون از صبرتون، سفارش شما فردا می‌رسه!", "fa"), ("", "en"), ("!!", "ms")]:
+        draft = make_draft(text, lang)
+        words = [t.text for t in draft.tokens if t.is_word]
+        slow = model.predict(extract(text, words, lang, ("VC110",), words[:1]))
+        fast = model.predict_reply(text, words, lang, ("VC110",), words[:1])
+        for head in slow.heads:
+            assert abs(slow.heads[head].score - fast.heads[head].score) < 1e-5

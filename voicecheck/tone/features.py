@@ -107,8 +107,10 @@ class Indexer:
             self._words[word] = known
         return known
 
-    def vector(self, text: str, words: list[str], lang: str, rule_codes: Iterable[str] = (),
-               openers: Iterable[str] = ()) -> tuple[list[int], list[float]]:
+    def counted(self, text: str, words: list[str], lang: str, rule_codes: Iterable[str] = (),
+                openers: Iterable[str] = ()) -> tuple[list[int], list[tuple[int, float]]]:
+        """(one index per occurrence of a counted feature, [(index, value)] of the style and
+        language features, which are not counts)."""
         word = self._word
         found: list[int] = []
         for w in words:
@@ -118,15 +120,19 @@ class Indexer:
         keys.extend("r:" + code for code in rule_codes)
         keys.extend("f:" + opener for opener in openers)
         found.extend(i for i in map(get, keys) if i is not None)
-        counts = Counter(found)
-        log = math.log
-        values = {i: 1.0 + log(n) for i, n in counts.items()}
         extra = _style(text, words)
         extra["l:" + lang] = 1.0
-        for name, value in extra.items():
-            i = get(name)
-            if i is not None:
-                values[i] = value
+        fixed = [(i, value) for i, value in ((get(k), v) for k, v in extra.items())
+                 if i is not None]
+        return found, fixed
+
+    def vector(self, text: str, words: list[str], lang: str, rule_codes: Iterable[str] = (),
+               openers: Iterable[str] = ()) -> tuple[list[int], list[float]]:
+        """(indices, values) exactly as `extract()` gives them, for the known features."""
+        found, fixed = self.counted(text, words, lang, rule_codes, openers)
+        log = math.log
+        values = {i: 1.0 + log(n) for i, n in Counter(found).items()}
+        values.update(fixed)
         return list(values), list(values.values())
 
 

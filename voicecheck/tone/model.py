@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 from voicecheck.model import VoicecheckError
@@ -174,8 +174,20 @@ class ToneModel:
                       rule_codes: Iterable[str] = (), openers: Iterable[str] = ()
                       ) -> ToneResult:
         """`predict(extract(...))` without building the features the model does not know."""
-        return self._predict(*self.weigh(*self.indexer.vector(text, words, lang, rule_codes,
-                                                               openers)))
+        np = self._np
+        found, fixed = self.indexer.counted(text, words, lang, rule_codes, openers)
+        if not found and not fixed:
+            return self._predict(*self.weigh([], []))
+        idx, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
+        vals = (1.0 + np.log(counts)).astype(np.float32)
+        if fixed:  # style and language features: distinct names, so distinct indices
+            idx = np.concatenate([idx, np.array([i for i, _ in fixed], dtype=np.intp)])
+            vals = np.concatenate([vals, np.array([v for _, v in fixed], dtype=np.float32)])
+        vals *= self.idf[idx]
+        norm = float(np.sqrt(vals @ vals))
+        if norm > 0:
+            vals /= norm
+        return self._predict(idx, vals)
 
     def predict(self, features: dict[str, float]) -> ToneResult:
         """Scores for every head; explanations are computed on demand (`ToneResult.explain`)."""
