@@ -11,6 +11,7 @@ of it next time.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -148,15 +149,32 @@ def discover(paths: Iterable[str], guides: _Guides, options: LintOptions,
     seen: set[Path] = {Path(p).resolve() for p in options.skip}
 
     def add(path: Path) -> None:
-        key = path.resolve()
+        try:
+            key = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:  # a symlink loop or a dangling link
+            reason = "symlink loop" if isinstance(exc, RuntimeError) or getattr(
+                exc, "errno", None) == errno.ELOOP else "cannot be read"
+            errors.append(VoicecheckError(reason, path=str(path), code="E221"))
+            return
         if key not in seen:
             seen.add(key)
             out.append(path)
 
     for raw in paths:
         path = Path(raw)
-        if not path.exists() and not path.is_symlink():
-            errors.append(VoicecheckError("no such file or folder", path=raw, code="E221"))
+        try:
+            exists = path.exists()
+        except OSError:  # ELOOP on Python versions that raise it from exists()
+            exists = False
+        if not exists:
+            what = "no such file or folder"
+            if path.is_symlink():
+                try:
+                    os.stat(path)
+                except OSError as exc:
+                    what = "symlink loop" if exc.errno == errno.ELOOP else \
+                        "symlink to nothing (no such file or folder)"
+            errors.append(VoicecheckError(what, path=raw, code="E221"))
             continue
         if path.is_dir():
             for folder, dirs, files in os.walk(path, followlinks=False):
