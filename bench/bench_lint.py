@@ -9,7 +9,7 @@ end as a user runs it (process start, reading, checking, writing the report):
 2. with the cache, after one run has filled it (an unchanged library re-linted);
 3. after editing one file (the cache re-checks only that file).
 
-    python bench/bench_lint.py [--replies 20000] [--repeat 3]
+    python bench/bench_lint.py [--replies 20000] [--repeat 3] [--curated]
 """
 
 from __future__ import annotations
@@ -29,16 +29,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import LANGS, machine, replies  # noqa: E402
+from bench.common import LANGS, ROOT, machine, replies  # noqa: E402
 
 PER_FILE = 250
 VOICECHECK = [sys.executable, "-m", "voicecheck"]
 
 
-def build_library(folder: Path, total: int) -> int:
+def _approved(lang: str) -> list[str]:
+    """Replies the label guide marks `send`: what a curated library holds."""
+    path = ROOT / "training" / "authored" / f"{lang}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [r["reply"] for r in rows if r.get("verdict") == "send"]
+
+
+def build_library(folder: Path, total: int, curated: bool = False) -> int:
     pool = []
     for lang in LANGS:
-        pool.extend((lang, text) for text in replies(lang))
+        pool.extend((lang, text) for text in (_approved(lang) if curated else replies(lang)))
     items = [(i, *pool[i % len(pool)]) for i in range(total)]
     formats = ("json", "csv", "yaml", "md")
     for n, start in enumerate(range(0, total, PER_FILE)):
@@ -83,15 +90,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--replies", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--curated", action="store_true",
+                        help="only replies labelled 'send' (a curated library: few findings) "
+                             "instead of every authored reply (2.6 findings a reply)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="voicecheck-bench-lint-"))
     try:
         library = work / "library"
         library.mkdir()
-        total = build_library(library, args.replies)
+        total = build_library(library, args.replies, args.curated)
         cache = work / "cache"
         print(f"# bench_lint — {time.strftime('%Y-%m-%d')} — {machine()}")
-        print(f"library: {total:,} replies in {len(list(library.iterdir()))} files "
+        kind = "approved ('send') replies" if args.curated else "all authored replies"
+        print(f"library: {total:,} replies ({kind}) in {len(list(library.iterdir()))} files "
               f"(json, csv, yaml, md)")
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         results = {}
