@@ -214,6 +214,29 @@ def _check_batch(batch: Batch) -> tuple[int, int, list[Any]]:
     return index, first, out
 
 
+def _check_batch_packed(batch: Batch) -> tuple[int, int, list[Any]]:
+    """`_check_batch` in a worker process: reports go back as plain lists without the reply
+    text (the parent has it), which pickles several times faster than the objects."""
+    index, first, results = _check_batch(batch)
+    return index, first, [r if isinstance(r, VoicecheckError) else _pack(r) for r in results]
+
+
+def _pack(report: Report) -> list[Any]:
+    return [report.language, report.verdict, report.score, report.scores, report.extra,
+            [[f.code, f.rule, f.severity, f.message, f.start, f.end, f.line, f.column, f.text,
+              [[s.text, s.start, s.end, s.safe] for s in f.suggestions], f.dimension]
+             for f in report.findings]]
+
+
+def _unpack(packed: list[Any], text: str) -> Report:
+    from voicecheck.model import Suggestion
+
+    language, verdict, score, scores, extra, items = packed
+    findings = tuple(Finding(*item[:9], tuple(Suggestion(*s) for s in item[9]), item[10])
+                     for item in items)
+    return Report(None, language, verdict, score, scores, findings, text, extra)
+
+
 def _init_spawned(keys: list[str | None]) -> None:  # pragma: no cover - non-fork platforms
     for key in keys:
         _WORKER_CHECKERS[key] = Checker(key, placeholders_ok=True)
@@ -260,7 +283,7 @@ def _checked(batches: Iterator[Batch], guides: list[_GuideInfo], jobs: int
         pool = multiprocessing.get_context("spawn").Pool(
             jobs, _init_spawned, ([info.key for info in guides],))
     try:
-        yield from pool.imap(_check_batch, batches)
+        yield from pool.imap(_check_batch_packed, batches)
         pool.close()
     except BaseException:
         pool.terminate()
@@ -613,7 +636,7 @@ def lint(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
                    cached_files=reader.cached_files, baselined=baselined)
 
 
-BATCH = 64  # replies per task sent to a worker: enough to make the hand-off cheap
+BATCH = 256  # replies per task sent to a worker (64: 9.1 s, 256: 8.9 s on the 20,000-reply bench)
 
 
 class _Reader:
@@ -693,6 +716,8 @@ class _Reader:
                     result.path = shown
                     self.errors.append(result)
                     continue
+                if isinstance(result, list):  # packed by a worker process
+                    result = _unpack(result, reply.text)
                 reports.append(_place(result, reply, source, shown, self.infos[index], known))
         self.results[index] = reports
         if key:
@@ -705,8 +730,11 @@ def _place(report: Report, reply: Any, source: Any, shown: str, info: _GuideInfo
     placed = []
     for f in report.findings:
         line, column = source.position(reply.source_offset(f.start))
-        placed.append(replace(f, line=line, column=column))
+        placed.append(Finding(f.code, f.rule, f.severity, f.message, f.start, f.end, line,
+                              column, f.text, f.suggestions, f.dimension))
+    changed = False
     if reply.suppressions:
+        changed = True
         placed = _apply_suppressions(reply, placed, known, info.checker.guide.rules)
         placed = [_comment_column(f, source) if f.code in ("VC901", "VC902") else f
                   for f in placed]
@@ -716,7 +744,12 @@ def _place(report: Report, reply: Any, source: Any, shown: str, info: _GuideInfo
         for spec, codes in info.ignores:
             if spec.match_file(rel):
                 ignored |= codes
-        placed = [f for f in placed if f.code not in ignored]
+        kept = [f for f in placed if f.code not in ignored]
+        changed = changed or len(kept) != len(placed)
+        placed = kept
     extra = dict(report.extra)
     extra.update({"reply_id": reply.reply_id, "title": reply.title})
-    return _rescored(report, placed, info.checker.guide, path=shown, extra=extra)
+    if changed:
+        return _rescored(report, placed, info.checker.guide, path=shown, extra=extra)
+    return Report(shown, report.language, report.verdict, report.score, report.scores,
+                  tuple(placed), report.text, extra)
