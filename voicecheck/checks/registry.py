@@ -114,17 +114,20 @@ def _rule(doc: Located, path: s.Path_, value: Any, lang: str) -> Rule:
 
 
 def _check_params(doc: Located, path: s.Path_, kind: str, params: dict[str, Any]) -> None:
-    from voicecheck.checks import metric, pii, structure, style, terms, tone
+    from importlib import import_module
 
     needed = {"phrase": "phrases", "substitution": "swap", "pattern": "patterns",
               "placeholder": "patterns", "metric": "metric", "style": "style", "pii": "pii",
               "terms": "term", "tone": "head", "structure": "check"}.get(kind)
     if needed and needed not in params:
         raise doc.error(path, f"a '{kind}' rule needs '{needed}'")
-    choices = {"metric": metric.METRICS, "style": style.STYLES, "pii": pii.KINDS,
-               "terms": terms.TERMS, "tone": tone.HEADS, "structure": structure.CHECKS}
+    # the values a kind's main parameter may take live in the kind's module, which is looked
+    # up by name like its PARAMS (kinds are plugins of the registry, not its imports)
+    choices = {"metric": "METRICS", "style": "STYLES", "pii": "KINDS", "terms": "TERMS",
+               "tone": "HEADS", "structure": "CHECKS"}
     if kind in choices:
-        s.choice(choices[kind])(doc, path + (needed,), params[needed])
+        values = getattr(import_module(f"voicecheck.checks.{kind}"), choices[kind])
+        s.choice(values)(doc, path + (needed,), params[needed])
     if kind == "address":
         s.choice(("mixed", "informal", "formal"))(doc, path + ("mode",), params.get("mode"))
     for i, pattern in enumerate(params.get("patterns", ())):
