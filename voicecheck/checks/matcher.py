@@ -230,7 +230,15 @@ class PhraseMatcher:
         root = self._root
         entries = self._entries
         n = len(tokens)
+        root_exact = root.get("e") or {}
+        root_lemma = root.get("l") or {}
+        any_first = "w" in root
         for i in range(n):
+            # most positions start no phrase: test the first word without building a frontier
+            tok = tokens[i]
+            if not any_first and tok.text not in root_exact and tok.lemma not in root_lemma \
+                    and tok.text not in root_lemma:
+                continue
             frontier = [root]
             j = i
             while frontier and j < n:

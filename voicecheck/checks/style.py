@@ -19,6 +19,7 @@ STYLES = ("exclamation", "repeated_punctuation", "caps", "emoji")
 _EXCLAMATION = re.compile(r"!+")
 _REPEATED = re.compile(r"[!?]{2,}|\.{4,}")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_UPPER_PAIR = re.compile(r"[A-Z]{2}")
 _PICTO = ("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF"
           "\u3030\u303D\u3297\u3299\u00A9\u00AE\u203C\u2049\u2122\u2139]")
 _EMOJI = re.compile(
@@ -87,6 +88,8 @@ class StyleRule:
         if ctx.guide.brand:
             allowed.update(w.upper() for w in ctx.guide.brand.split())
         text = draft.clean.text
+        if text.isascii() and not _UPPER_PAIR.search(text):
+            return []  # no word of two capitals at all (exact for ASCII text)
         # str.isupper() is False for caseless scripts (Persian), so only cased words count
         words = [m for m in _WORD.finditer(text)
                  if m.group().isupper() and m.group() not in allowed
