@@ -173,7 +173,7 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _lint_text(run: Any, statistics: bool) -> list[str]:
+def _lint_text(run: Any) -> list[str]:
     from voicecheck.io.text_report import format_finding
 
     out = []
@@ -242,13 +242,13 @@ def lint(paths: tuple[str, ...], guide_path: str | None, input_format: str | Non
     if guide_path and not Path(guide_path).exists() and guide_path not in (
             "default", "formal", "friendly"):
         raise VoicecheckError("guide not found", path=guide_path, code="E105")
-    progress = _Progress(sys.stderr.isatty() and fmt == "text" or bool(output))
+    progress = _Progress(sys.stderr.isatty())  # the bar is on stderr: any format is fine
     options = LintOptions(
         guide=guide_path, input_format=input_format,
         fields={"id": id_field, "title": title_field, "body": body_field, "lang": lang_field},
         lang=lang, channel=channel, jobs=jobs or None, cache=not no_cache, cache_dir=cache_dir,
         baseline=None if write_baseline else baseline, force_exclude=force_exclude,
-        progress=progress if sys.stderr.isatty() else None, version=__version__,
+        progress=progress if progress.enabled else None, version=__version__,
         skip=tuple(p for p in (baseline, write_baseline, output) if p))
     try:
         run = run_lint(list(paths) or ["."], options)
@@ -266,7 +266,7 @@ def lint(paths: tuple[str, ...], guide_path: str | None, input_format: str | Non
     elif fmt == "json":
         text = json.dumps([r.to_dict() for r in run.reports], ensure_ascii=False, indent=2)
     elif fmt == "text":
-        text = "\n".join(_lint_text(run, statistics) + [_lint_summary(run)])
+        text = "\n".join(_lint_text(run) + [_lint_summary(run)])
     else:
         text = render(fmt, run, fail_on=fail_on)
     if output:
