@@ -33,7 +33,6 @@ from typing import Any
 from voicecheck.checks.matcher import PhraseMatcher
 from voicecheck.checks.registry import LANGS, pack_rules, pack_sections
 from voicecheck.guide import schema as s
-from voicecheck.guide.yamlio import Located
 from voicecheck.model import VoicecheckError
 from voicecheck.text.draft import Draft, make_draft
 from voicecheck.text.normalize import fold_phrase
@@ -172,7 +171,9 @@ def language_context(lang: str) -> LanguageContext:
         name_intro = re.compile(rf"(?:^|\s)(?i:{_alternation(data['name_intros'])})\s+({name})"
                                 r"(?=[\s,.!،]|$)")
     dash_name = re.compile(rf"(?:^|\n|[.!?؟]\s*)\s*[{_DASH}]\s*({name})\s*$")
-    from voicecheck.text.langid import _markers  # the pack's function words: not content
+    from voicecheck.text.langid import (
+        _markers,  # the pack's function words: not content
+    )
 
     markers = _markers().get(lang, (frozenset(), frozenset()))[0]
     generic = frozenset(t for w in data["generic"] for t in fold_phrase(w).split())
@@ -287,7 +288,7 @@ def _identify(text: str) -> str | None:
     """The customer's language among en/id/ms/fa, or None for another language. Our own
     identifier only knows our four, so a message that none of our marker words recognise is
     checked against py3langid's full model (loaded on first need, about a second)."""
-    from voicecheck.text.langid import _marker_counts, _WORD, identify
+    from voicecheck.text.langid import _WORD, _marker_counts, identify
 
     letters = len(_LETTER.findall(text))
     latin = len(_LATIN.findall(text))

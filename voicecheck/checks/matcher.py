@@ -19,8 +19,8 @@ from typing import Any, Iterator
 from voicecheck.model import VoicecheckError
 from voicecheck.text.draft import Token
 from voicecheck.text.lemma import inflects, lemma_table
-from voicecheck.text.pipeline import get_nlp
 from voicecheck.text.normalize import fold_phrase
+from voicecheck.text.pipeline import get_nlp
 
 _ALTERNATIVES = re.compile(r"\{([^{}]*\|[^{}]*)\}")
 _LONE_BRACES = re.compile(r"\{[^{}|]*\}")

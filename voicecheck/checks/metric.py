@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from voicecheck.checks.base import Context, Rule, fill, make_finding
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 from voicecheck.text.metrics import flesch, lix
+
+_LETTER = re.compile(r"[^\W\d_]")  # a word with at least one letter
 
 PARAMS = {"metric": "str"}
 METRICS = ("sentence_length", "reading_ease", "reply_length")
@@ -42,7 +45,7 @@ class MetricRule:
         return out
 
     def _reading_ease(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
-        words = [t.text for t in draft.tokens if t.is_word and any(c.isalpha() for c in t.text)]
+        words = [t.text for t in draft.tokens if t.is_word and _LETTER.search(t.text)]
         if len(words) < ctx.guide.readability.get("min_words", 25) or not draft.sentences:
             return []
         if self.lang == "en":

@@ -90,6 +90,8 @@ class StyleRule:
         text = draft.clean.text
         if text.isascii() and not _UPPER_PAIR.search(text):
             return []  # no word of two capitals at all (exact for ASCII text)
+        if text.lower() == text:
+            return []  # no capital letter at all (Persian, lower-case chat)
         # str.isupper() is False for caseless scripts (Persian), so only cased words count
         words = [m for m in _WORD.finditer(text)
                  if m.group().isupper() and m.group() not in allowed
@@ -116,6 +118,8 @@ class StyleRule:
         limit = ctx.guide.style.get("max_emoji")
         if limit is None:
             return []
+        if draft.original.isascii():
+            return []  # every emoji is outside ASCII
         found = [m for m in _EMOJI.finditer(draft.original) if m.group() not in _NOT_EMOJI]
         return [self._finding(draft, severity, m.start(), m.end(), ("",), limit=limit,
                               count=len(found)) for m in found[limit:]]
