@@ -278,6 +278,12 @@ def _checked(batches: Iterator[Batch], guides: list[_GuideInfo], jobs: int
     for info in guides:
         _warm(info.checker)
     if "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux"):
+        import gc
+
+        # objects made before the fork (rule tries, lemma tables, the model's vocabulary) are
+        # left out of the workers' garbage collection, which would otherwise touch, and so
+        # copy, every page they share with this process
+        gc.freeze()
         pool = multiprocessing.get_context("fork").Pool(jobs)
     else:  # pragma: no cover - macOS / Windows: load once per worker, not per file
         pool = multiprocessing.get_context("spawn").Pool(
