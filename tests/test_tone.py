@@ -180,7 +180,7 @@ def _both(model, text, lang="en", codes=(), openers=None):
     words = [t.text for t in draft.tokens if t.is_word]
     openers = openers if openers is not None else words[:1]
     slow = model.vectorize(extract(text, words, lang, codes, openers))
-    fast = model.weigh(*model.indexer.vector(text, words, lang, codes, openers))
+    fast = model.reply_vector(text, words, lang, codes, openers)
     return slow, fast
 
 

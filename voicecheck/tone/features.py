@@ -85,11 +85,11 @@ def extract(text: str, words: Iterable[str], lang: str,
 
 
 class Indexer:
-    """`extract()` restricted to a model's vocabulary, straight to (indices, values).
+    """`extract()` restricted to a model's vocabulary, as vocabulary indices.
 
-    The same features with the same values as `extract()` followed by a vocabulary lookup
-    (a test holds the two equal), but each word's known feature indices are looked up once
-    and cached, and features the model does not know are never built.
+    The same features as `extract()` followed by a vocabulary lookup (a test holds
+    `ToneModel.reply_vector` equal to the two), but each word's known feature indices are
+    looked up once and cached, and features the model does not know are never built.
     """
 
     def __init__(self, index: dict[str, int], cache_size: int = 200_000) -> None:
@@ -125,15 +125,6 @@ class Indexer:
         fixed = [(i, value) for i, value in ((get(k), v) for k, v in extra.items())
                  if i is not None]
         return found, fixed
-
-    def vector(self, text: str, words: list[str], lang: str, rule_codes: Iterable[str] = (),
-               openers: Iterable[str] = ()) -> tuple[list[int], list[float]]:
-        """(indices, values) exactly as `extract()` gives them, for the known features."""
-        found, fixed = self.counted(text, words, lang, rule_codes, openers)
-        log = math.log
-        values = {i: 1.0 + log(n) for i, n in Counter(found).items()}
-        values.update(fixed)
-        return list(values), list(values.values())
 
 
 def readable(feature: str) -> str | None:

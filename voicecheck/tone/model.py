@@ -140,54 +140,39 @@ class ToneModel:
         """(row indices, L2-normalised tf-idf values) of the known features."""
         np = self._np
         get = self.index.get
-        index_list: list[int] = []
-        value_list: list[float] = []
-        for key, value in features.items():
-            i = get(key)
-            if i is not None:
-                index_list.append(i)
-                value_list.append(value)
-        if not index_list:
-            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
-        idx = np.array(index_list, dtype=np.intp)
-        vals = np.array(value_list, dtype=np.float32)
-        vals *= self.idf[idx]
-        norm = float(np.sqrt(vals @ vals))
-        if norm > 0:
-            vals /= norm
-        return idx, vals
+        known = [(i, value) for i, value in ((get(k), v) for k, v in features.items())
+                 if i is not None]
+        return self._weigh(np.array([i for i, _ in known], dtype=np.intp),
+                           np.array([v for _, v in known], dtype=np.float32))
 
-    def weigh(self, index_list: list[int], value_list: list[float]) -> tuple[Any, Any]:
-        """(row indices, L2-normalised tf-idf values) from raw feature values."""
-        np = self._np
-        if not index_list:
-            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
-        idx = np.array(index_list, dtype=np.intp)
-        vals = np.array(value_list, dtype=np.float32)
-        vals *= self.idf[idx]
-        norm = float(np.sqrt(vals @ vals))
-        if norm > 0:
-            vals /= norm
-        return idx, vals
-
-    def predict_reply(self, text: str, words: list[str], lang: str,
-                      rule_codes: Iterable[str] = (), openers: Iterable[str] = ()
-                      ) -> ToneResult:
-        """`predict(extract(...))` without building the features the model does not know."""
+    def reply_vector(self, text: str, words: list[str], lang: str,
+                     rule_codes: Iterable[str] = (), openers: Iterable[str] = ()
+                     ) -> tuple[Any, Any]:
+        """`vectorize(extract(...))` without building the features the model does not know:
+        each word's known feature indices come from a cache and are counted with numpy."""
         np = self._np
         found, fixed = self.indexer.counted(text, words, lang, rule_codes, openers)
-        if not found and not fixed:
-            return self._predict(*self.weigh([], []))
         idx, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
         vals = (1.0 + np.log(counts)).astype(np.float32)
         if fixed:  # style and language features: distinct names, so distinct indices
             idx = np.concatenate([idx, np.array([i for i, _ in fixed], dtype=np.intp)])
             vals = np.concatenate([vals, np.array([v for _, v in fixed], dtype=np.float32)])
-        vals *= self.idf[idx]
-        norm = float(np.sqrt(vals @ vals))
-        if norm > 0:
-            vals /= norm
-        return self._predict(idx, vals)
+        return self._weigh(idx, vals)
+
+    def _weigh(self, idx: Any, vals: Any) -> tuple[Any, Any]:
+        """Raw values times idf, L2-normalised (`vals` is changed in place)."""
+        if len(idx):
+            vals *= self.idf[idx]
+            norm = float(self._np.sqrt(vals @ vals))
+            if norm > 0:
+                vals /= norm
+        return idx, vals
+
+    def predict_reply(self, text: str, words: list[str], lang: str,
+                      rule_codes: Iterable[str] = (), openers: Iterable[str] = ()
+                      ) -> ToneResult:
+        """`predict(extract(...))` through `reply_vector`."""
+        return self._predict(*self.reply_vector(text, words, lang, rule_codes, openers))
 
     def predict(self, features: dict[str, float]) -> ToneResult:
         """Scores for every head; explanations are computed on demand (`ToneResult.explain`)."""
