@@ -36,6 +36,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -91,6 +92,16 @@ async def _connect() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
 _PORT = 0
 
 
+async def _send(reader: Any, writer: Any, payload: bytes) -> tuple[int, Any, Any]:
+    """One request; on a dropped connection, status -1 and a fresh connection."""
+    try:
+        return await _roundtrip(reader, writer, payload), reader, writer
+    except (ConnectionError, asyncio.IncompleteReadError):
+        writer.close()
+        reader, writer = await _connect()
+        return -1, reader, writer
+
+
 async def closed_loop(payloads: list[bytes], connections: int, seconds: float,
                       max_requests: int) -> dict:
     latencies: list[float] = []
@@ -105,12 +116,7 @@ async def closed_loop(payloads: list[bytes], connections: int, seconds: float,
         while time.perf_counter() < stop and sent < max_requests:
             sent += 1
             t0 = time.perf_counter()
-            try:
-                status = await _roundtrip(reader, writer, payloads[i % len(payloads)])
-            except (ConnectionError, asyncio.IncompleteReadError):
-                writer.close()
-                reader, writer = await _connect()
-                status = -1
+            status, reader, writer = await _send(reader, writer, payloads[i % len(payloads)])
             if status == 200:
                 latencies.append(time.perf_counter() - t0)
             statuses[status] = statuses.get(status, 0) + 1
@@ -141,12 +147,7 @@ async def open_loop(payloads: list[bytes], rate: float, seconds: float, pool: in
         reader, writer = await idle.get()
         if time.perf_counter() - due > 0.010:
             late += 1  # every connection was still waiting for an answer
-        try:
-            status = await _roundtrip(reader, writer, payloads[i % len(payloads)])
-        except (ConnectionError, asyncio.IncompleteReadError):
-            writer.close()
-            reader, writer = await _connect()
-            status = -1
+        status, reader, writer = await _send(reader, writer, payloads[i % len(payloads)])
         if status == 200:
             accepted.append(time.perf_counter() - due)
         statuses[status] = statuses.get(status, 0) + 1

@@ -150,8 +150,8 @@ class Outcome:
     seconds: float
 
 
-def run_case(case: Case, folder: Path, timeout: float = 60) -> Outcome:
-    """Write the case's files into `folder` and run its command."""
+def _prepare(case: Case, folder: Path) -> list[str]:
+    """Write the case's files into `folder`, run its setup; its argv for that folder."""
     for rel, content in case.files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,7 +161,12 @@ def run_case(case: Case, folder: Path, timeout: float = 60) -> Outcome:
             path.write_text(content, encoding="utf-8")
     if case.setup:
         case.setup(folder)
-    argv = [a.replace("{dir}", str(folder)) for a in case.argv]
+    return [a.replace("{dir}", str(folder)) for a in case.argv]
+
+
+def run_case(case: Case, folder: Path, timeout: float = 60) -> Outcome:
+    """Write the case's files into `folder` and run its command."""
+    argv = _prepare(case, folder)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "voicecheck", *argv], input=case.stdin,
                           capture_output=True, timeout=timeout, cwd=folder)
@@ -197,16 +202,7 @@ def run_in_process(case: Case, folder: Path) -> Outcome:
 
     from voicecheck.cli import main as cli
 
-    for rel, content in case.files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    if case.setup:
-        case.setup(folder)
-    argv = [a.replace("{dir}", str(folder)) for a in case.argv]
+    argv = _prepare(case, folder)
     cwd = os.getcwd()
     os.chdir(folder)
     try:
