@@ -33,7 +33,7 @@ EXTENSIONS = {".txt": "txt", ".md": "md", ".markdown": "md", ".yaml": "yaml", ".
               ".json": "json", ".csv": "csv", ".tsv": "csv"}
 SKIP_DIRS = {".git", ".hg", ".svn", ".voicecheck_cache", "node_modules", "__pycache__", ".venv",
              "venv", ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 BASELINE_FORMAT = 1
 # below this many replies to check, worker processes cost more than they save
 PARALLEL_MIN = 400
@@ -222,19 +222,24 @@ def _check_batch_packed(batch: Batch) -> tuple[int, int, list[Any]]:
 
 
 def _pack(report: Report) -> list[Any]:
+    """A Report as plain lists, without its path and text: what workers send back and the
+    cache stores."""
     return [report.language, report.verdict, report.score, report.scores, report.extra,
             [[f.code, f.rule, f.severity, f.message, f.start, f.end, f.line, f.column, f.text,
               [[s.text, s.start, s.end, s.safe] for s in f.suggestions], f.dimension]
              for f in report.findings]]
 
 
-def _unpack(packed: list[Any], text: str) -> Report:
+def _unpack(packed: list[Any], text: str, path: str | None = None) -> Report:
+    """The Report `_pack` made plain (from a worker, or from the cache: a damaged entry
+    raises ValueError, KeyError or TypeError)."""
     from voicecheck.model import Suggestion
 
     language, verdict, score, scores, extra, items = packed
-    findings = tuple(Finding(*item[:9], tuple(Suggestion(*s) for s in item[9]), item[10])
-                     for item in items)
-    return Report(None, language, verdict, score, scores, findings, text, extra)
+    findings = tuple(Finding(*item[:9], tuple(Suggestion(fix, start, end, bool(safe))
+                                              for fix, start, end, safe in item[9]),
+                             item[10]) for item in items)
+    return Report(path, language, verdict, score, scores, findings, text, extra)
 
 
 def _init_spawned(keys: list[str | None]) -> None:  # pragma: no cover - non-fork platforms
@@ -447,24 +452,11 @@ class _Cache:
 
 
 def _report_to(report: Report) -> dict[str, Any]:
-    return {"path": report.path, "language": report.language, "verdict": report.verdict,
-            "score": report.score, "scores": report.scores, "text": report.text,
-            "extra": report.extra,
-            "findings": [[f.code, f.rule, f.severity, f.message, f.start, f.end, f.line,
-                          f.column, f.text, [[s.text, s.start, s.end, s.safe]
-                                             for s in f.suggestions], f.dimension]
-                         for f in report.findings]}
+    return {"path": report.path, "text": report.text, "report": _pack(report)}
 
 
 def _report_from(data: dict[str, Any]) -> Report:
-    from voicecheck.model import Suggestion
-
-    findings = tuple(
-        Finding(*item[:9], tuple(Suggestion(text, start, end, bool(safe))
-                                 for text, start, end, safe in item[9]), item[10])
-        for item in data["findings"])
-    return Report(data["path"], data["language"], data["verdict"], data["score"],
-                  data["scores"], findings, data["text"], data["extra"])
+    return _unpack(data["report"], data["text"], data["path"])
 
 
 # --------------------------------------------------------------------------- baseline
