@@ -31,6 +31,10 @@ def _write(tmp_path, text, name=".voicecheck.yaml"):
     ("rules:\n  robotic-apolgy: error\n", "did you mean 'robotic-apology'?"),
     ("brand: a\nbrand: b\n", "2: duplicate key 'brand'"),
     ("x: !!python/object/apply:os.system ['echo hi']\n", "E100"),
+    ("banned:\n  - phrase: 'no {worries}'\n", "E103 "),
+    ("banned:\n  - phrase: 'no {worries}'\n", "(did you mean '{worries|}' for an optional word?)"),
+    ("preferred:\n  - use: hi\n    instead_of: ['{hey|} * there']\n", "may not start with '*'"),
+    ("jargon: ['{SLA}']\n", "1: phrase '{SLA}' has braces without '|'"),
 ])
 def test_bad_guide_is_one_line_exit_2(tmp_path, text, expected):
     path = _write(tmp_path, text)
@@ -120,3 +124,41 @@ def test_catastrophic_regex_runs_in_linear_time():
     start = time.perf_counter()
     Checker(guide).check(text, lang="en")
     assert time.perf_counter() - start < 5
+
+
+def _expansion_bomb(groups: int = 8) -> str:
+    alternatives = "{" + "|".join(f"w{i}" for i in range(10)) + "}"
+    return f"banned:\n  - reason: bomb\n    phrase: \"{' '.join([alternatives] * groups)}\"\n"
+
+
+def test_phrase_limit_is_the_same_in_validate_and_check(tmp_path):
+    """A phrase with 10^8 variants: `guide validate` refuses it with the very line `check`
+    prints, instead of accepting a guide that every check then refuses."""
+    path = _write(tmp_path, _expansion_bomb())
+    validated = run_cli("guide", "validate", str(path), timeout=20)
+    checked = run_cli("check", "--guide", str(path), "--lang", "en", "-", stdin=b"Thanks!",
+                      timeout=60)
+    assert validated.returncode == checked.returncode == 2
+    line = validated.stderr.decode()
+    assert line == checked.stderr.decode()
+    assert line.count("\n") == 1 and "Traceback" not in line
+    assert f"E103 {path}:3: phrase '" in line
+    assert "expands to 100,000,000 variants (at most 2,048)" in line
+    assert len(line) < 250  # the phrase is quoted shortened, the line stays readable
+
+
+def test_phrase_at_the_limit_is_accepted(tmp_path):
+    from voicecheck.guide.phrases import MAX_EXPANSIONS
+
+    groups = 3  # 1,000 variants
+    assert 10 ** groups <= MAX_EXPANSIONS < 10 ** (groups + 1)
+    guide = load_guide(_write(tmp_path, _expansion_bomb(groups)))
+    assert [t.kind for t in guide.terms] == ["banned"]
+    with pytest.raises(VoicecheckError, match="E103|variants") as info:
+        load_guide(_write(tmp_path, _expansion_bomb(groups + 1), "big.yaml"))
+    assert info.value.code == "E103" and info.value.line == 3
+
+
+def test_inline_guide_phrases_are_validated_too():
+    with pytest.raises(VoicecheckError, match="may not start with"):
+        guide_from_mapping({"banned": [{"phrase": "* refund"}]})

@@ -8,24 +8,18 @@ one word and `{a|b}` expands to alternatives.
 
 from __future__ import annotations
 
-import itertools
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from voicecheck.guide.phrases import WILDCARD, PhraseError, expand, quote_phrase
 from voicecheck.model import VoicecheckError
 from voicecheck.text.draft import Token
 from voicecheck.text.lemma import inflects, lemma_table
 from voicecheck.text.normalize import fold_phrase
 from voicecheck.text.pipeline import get_nlp
-
-_ALTERNATIVES = re.compile(r"\{([^{}]*\|[^{}]*)\}")
-_LONE_BRACES = re.compile(r"\{[^{}|]*\}")
-WILDCARD = "*"
-MAX_EXPANSIONS = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,31 +28,6 @@ class Entry:
 
     payload: Any
     phrase: str
-
-
-class PhraseError(ValueError):
-    """A rule phrase that cannot be matched as written."""
-
-
-def expand(phrase: str) -> list[str]:
-    """Expand {a|b} alternatives (an empty alternative makes a word optional).
-
-    >>> expand("{we |}{apologize|apologise} for")
-    ['we apologize for', 'we apologise for', 'apologize for', 'apologise for']
-    """
-    if _LONE_BRACES.search(phrase):
-        raise PhraseError(f"phrase {phrase!r} has braces without '|'; write {{word|}} for an "
-                          "optional word")
-    parts = _ALTERNATIVES.split(phrase)
-    choices = [p.split("|") if i % 2 else [p] for i, p in enumerate(parts)]
-    total = 1
-    for options in choices:
-        total *= len(options)
-    if total > MAX_EXPANSIONS:
-        raise PhraseError(f"phrase {phrase!r} expands to {total} variants (at most "
-                          f"{MAX_EXPANSIONS}); split it into several phrases")
-    return [re.sub(r"\s+", " ", "".join(combo)).strip()
-            for combo in itertools.product(*choices)]
 
 
 def phrase_keys(phrase: str, lang: str) -> tuple[str, ...]:
@@ -71,11 +40,17 @@ def phrase_keys(phrase: str, lang: str) -> tuple[str, ...]:
     known = _disk_cache(lang)
     joined = known.get(phrase)
     if joined is None:
-        joined = _SEPARATOR.join(text for chunk in fold_phrase(phrase).split()
-                                 for text in _chunk_tokens(lang, chunk))
+        joined = _SEPARATOR.join(tokenize_phrase(phrase, lang))
         known[phrase] = joined
         _DIRTY.add(lang)
     return tuple(joined.split(_SEPARATOR)) if joined else ()
+
+
+def tokenize_phrase(phrase: str, lang: str) -> tuple[str, ...]:
+    """`phrase_keys` without the cache folder: for the few phrases tokenised while checking,
+    which must not load the cache of every phrase of the language."""
+    return tuple(text for chunk in fold_phrase(phrase).split()
+                 for text in _chunk_tokens(lang, chunk))
 
 
 _SEPARATOR = "\x1f"
@@ -91,7 +66,8 @@ def _chunk_tokens(lang: str, chunk: str) -> tuple[str, ...]:
 
 _DISK: dict[str, dict[str, str]] = {}
 _DIRTY: set[str] = set()
-_SOURCES = ("text/normalize.py", "text/pipeline.py", "text/lemma.py", "checks/matcher.py")
+_SOURCES = ("text/normalize.py", "text/pipeline.py", "text/lemma.py", "guide/phrases.py",
+            "checks/matcher.py")
 
 
 @lru_cache(maxsize=8)
@@ -208,7 +184,7 @@ class PhraseMatcher:
             if not keys:
                 continue
             if keys[0] == WILDCARD:
-                raise PhraseError(f"phrase {phrase!r} may not start with '*'")
+                raise PhraseError(f"phrase {quote_phrase(phrase)} may not start with '*'")
             node = root
             for key in keys:
                 if key == WILDCARD:

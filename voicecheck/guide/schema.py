@@ -126,6 +126,19 @@ def regex(doc: Located, path: Path_, value: Any) -> str:
     return pattern
 
 
+def phrase(doc: Located, path: Path_, value: Any) -> str:
+    """A phrase the matcher will compile ({a|b} alternatives, `*`): refused here for the same
+    reason and in the same words as when a check compiles it."""
+    from voicecheck.guide.phrases import PhraseError, check_phrase
+
+    value = text(doc, path, value)
+    try:
+        check_phrase(value)
+    except PhraseError as exc:
+        raise doc.error(path, str(exc), code="E103") from None
+    return value
+
+
 def _key(path: Path_) -> str:
     parts = [str(p) if not isinstance(p, int) else f"[{p}]" for p in path]
     return ".".join(parts).replace(".[", "[") or "guide"
@@ -152,20 +165,20 @@ def text_or_per_language(doc: Located, path: Path_, value: Any) -> dict[str, str
     return keyed(LANGUAGE, text)(doc, path, value)
 
 BANNED = mapping({
-    "phrase": text, "pattern": regex, "reason": text, "replacement": text,
+    "phrase": phrase, "pattern": regex, "reason": text, "replacement": text,
     "severity": choice(SEVERITIES), "languages": LANGUAGES,
 }, one_of=("phrase", "pattern"))
 
 PREFERRED = mapping({
-    "use": text, "instead_of": list_of(text, allow_single=True), "reason": text,
+    "use": text, "instead_of": list_of(phrase, allow_single=True), "reason": text,
     "severity": choice(SEVERITIES), "languages": LANGUAGES,
 }, required=("use", "instead_of"))
 
 
 def jargon_item(doc: Located, path: Path_, value: Any) -> dict[str, Any]:
     if isinstance(value, str):
-        return {"term": value}
-    return mapping({"term": text, "explain": text, "languages": LANGUAGES},
+        return {"term": phrase(doc, path, value)}
+    return mapping({"term": phrase, "explain": text, "languages": LANGUAGES},
                    required=("term",))(doc, path, value)
 
 
