@@ -211,6 +211,24 @@ def test_damaged_cache_entries_are_ignored(library, tmp_path, monkeypatch):
     assert [r.to_dict() for r in again.reports] == [r.to_dict() for r in fresh.reports]
 
 
+@pytest.mark.parametrize("entry", [
+    '{"keys": [], "strings": [], "reports": [[1, 2, 3]]}',
+    '{"keys": [], "strings": [], "reports": [["text", 5, 0, 100, [], [null, null], []]]}',
+    '{"keys": [], "strings": ["en"], "reports": [[7, 0, 0, 100, [], [null, null], []]]}',
+    '{"keys": [], "strings": ["en"], "reports": [["t", 0, 0, 100, [], 3, []]]}',
+    '{"keys": [], "strings": ["en"], "reports": [["t", 0, 0, 100, [], [1, 2], [[0, 0]]]]}',
+    '[]', '"reports"', 'null'])
+def test_cache_entries_of_the_wrong_shape_are_checked_again(library, tmp_path, monkeypatch,
+                                                            entry):
+    monkeypatch.chdir(tmp_path)
+    fresh = lint([str(library)], _opts(tmp_path))
+    for path in (tmp_path / "cache").rglob("*.json"):
+        path.write_text(entry, encoding="utf-8")
+    again = lint([str(library)], _opts(tmp_path))
+    assert again.cached_files == 0
+    assert [r.to_dict() for r in again.reports] == [r.to_dict() for r in fresh.reports]
+
+
 def test_worker_processes_give_identical_results(library, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(lint_module, "PARALLEL_MIN", 1)

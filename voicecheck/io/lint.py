@@ -17,23 +17,25 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from voicecheck.engine import PENALTY, Checker, verdict_for
 from voicecheck.guide import find_guide
 from voicecheck.guide.schema import did_you_mean
 from voicecheck.io.lintrun import LintRun
-from voicecheck.model import Finding, Report, VoicecheckError
+from voicecheck.model import Finding, Report, Suggestion, VoicecheckError
 from voicecheck.paths import data_dir, write_atomic
+
+if TYPE_CHECKING:  # the engine is imported only when something has to be checked
+    from voicecheck.engine import Checker
 
 EXTENSIONS = {".txt": "txt", ".md": "md", ".markdown": "md", ".yaml": "yaml", ".yml": "yaml",
               ".json": "json", ".csv": "csv", ".tsv": "csv"}
 SKIP_DIRS = {".git", ".hg", ".svn", ".voicecheck_cache", "node_modules", "__pycache__", ".venv",
              "venv", ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 BASELINE_FORMAT = 1
 # below this many replies to check, worker processes cost more than they save
 PARALLEL_MIN = 400
@@ -68,17 +70,28 @@ def _spec(patterns: Iterable[str]) -> Any:
 @dataclass
 class _GuideInfo:
     key: str | None              # guide path, or None for the built-in default
-    checker: Checker
+    guide: Any
     root: Path                   # excludes and per-path ignores are relative to here
     exclude: Any
     ignores: list[tuple[Any, frozenset[str]]]
     fields: dict[str, str]
     channel: str | None
     fingerprint: str
+    _checker: Checker | None = None
+
+    @property
+    def checker(self) -> Checker:
+        """The guide's Checker, made on first use: a run whose files all come from the cache
+        never loads the rule packs, templates or model."""
+        if self._checker is None:
+            from voicecheck.engine import Checker
+
+            self._checker = Checker(self.guide, placeholders_ok=True)
+        return self._checker
 
 
 class _Guides:
-    def __init__(self, options: LintOptions, known: dict[str, str]) -> None:
+    def __init__(self, options: LintOptions, known: Mapping[str, str]) -> None:
         self.options = options
         self.known = known
         self._by_key: dict[str | None, _GuideInfo] = {}
@@ -100,8 +113,9 @@ class _Guides:
         return info
 
     def _load(self, key: str | None) -> _GuideInfo:
-        checker = Checker(key, placeholders_ok=True)
-        guide = checker.guide
+        from voicecheck.guide import load_guide
+
+        guide = load_guide(key)
         is_file = key is not None and Path(key).exists()
         root = Path(key).resolve().parent if is_file else Path.cwd()
         lint = guide.lint
@@ -109,7 +123,7 @@ class _Guides:
         for pattern, codes in lint.get("per_path_ignores", {}).items():
             ignores.append((_spec([pattern]), frozenset(self._codes(codes, guide.source))))
         fingerprint = hashlib.sha256(repr(guide).encode("utf-8", "surrogatepass")).hexdigest()
-        return _GuideInfo(key, checker, root, _spec(list(lint.get("exclude", ())) +
+        return _GuideInfo(key, guide, root, _spec(list(lint.get("exclude", ())) +
                                                     list(guide.ignore)),
                           ignores, dict(lint.get("fields", {})), lint.get("channel"),
                           fingerprint)
@@ -222,27 +236,31 @@ def _check_batch_packed(batch: Batch) -> tuple[int, int, list[Any]]:
 
 
 def _pack(report: Report) -> list[Any]:
-    """A Report as plain lists, without its path and text: what workers send back and the
-    cache stores."""
+    """A Report as plain lists, without its path and text: what workers send back."""
     return [report.language, report.verdict, report.score, report.scores, report.extra,
             [[f.code, f.rule, f.severity, f.message, f.start, f.end, f.line, f.column, f.text,
               [[s.text, s.start, s.end, s.safe] for s in f.suggestions], f.dimension]
              for f in report.findings]]
 
 
-def _unpack(packed: list[Any], text: str, path: str | None = None) -> Report:
-    """The Report `_pack` made plain (from a worker, or from the cache: a damaged entry
-    raises ValueError, KeyError or TypeError)."""
-    from voicecheck.model import Suggestion
-
+def _unpack(packed: list[Any], text: str, path: str | None = None,
+            position: Callable[[int], tuple[int, int]] | None = None) -> Report:
+    """The Report `_pack` made plain, from a worker process; `position` (reply offset → file
+    line and column) places the findings as they are built, instead of building them twice."""
     language, verdict, score, scores, extra, items = packed
-    findings = tuple(Finding(*item[:9], tuple(Suggestion(fix, start, end, bool(safe))
-                                              for fix, start, end, safe in item[9]),
-                             item[10]) for item in items)
-    return Report(path, language, verdict, score, scores, findings, text, extra)
+    findings = []
+    for code, rule, severity, message, start, end, line, column, found, fixes, dim in items:
+        if position is not None:
+            line, column = position(start)
+        findings.append(Finding(code, rule, severity, message, start, end, line, column, found,
+                                tuple(Suggestion(fix, a, b, bool(safe))
+                                      for fix, a, b, safe in fixes) if fixes else (), dim))
+    return Report(path, language, verdict, score, scores, tuple(findings), text, extra)
 
 
 def _init_spawned(keys: list[str | None]) -> None:  # pragma: no cover - non-fork platforms
+    from voicecheck.engine import Checker
+
     for key in keys:
         _WORKER_CHECKERS[key] = Checker(key, placeholders_ok=True)
 
@@ -266,19 +284,20 @@ def _checked(batches: Iterator[Batch], guides: list[_GuideInfo], jobs: int
              ) -> Iterator[tuple[int, int, list[Any]]]:
     """Results of the batches, in order. With jobs > 1 they are checked by worker processes
     while this process goes on reading files (the pool's feeder thread pulls `batches`)."""
+    import itertools
+
+    first = next(batches, None)
+    if first is None:  # nothing to check (all cached or unreadable): no workers, no models
+        return
+    batches = itertools.chain([first], batches)
     for info in guides:
         _WORKER_CHECKERS[info.key] = info.checker
     if jobs <= 1:
         for batch in batches:
             yield _check_batch(batch)
         return
-    first = next(batches, None)
-    if first is None:  # nothing to check (all cached or unreadable): no workers, no models
-        return
-    import itertools
     import multiprocessing
 
-    batches = itertools.chain([first], batches)
 
     for info in guides:
         _warm(info.checker)
@@ -317,6 +336,28 @@ def known_codes() -> dict[str, str]:
     return out
 
 
+class _LazyCodes(Mapping):
+    """`known_codes()`, read from the rule packs on first use: a run whose files all come
+    from the cache and name no per-path ignores never needs them."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._codes is None:
+            self._codes = known_codes()
+        return self._codes
+
+    def __getitem__(self, name: str) -> str:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 def _comment_column(finding: Finding, source: Any) -> Finding:
     """Point a finding about a suppression comment at the comment's column in its line."""
     lines = source.text.split("\n", finding.line)
@@ -335,7 +376,7 @@ def _lint_finding(code: str, slug: str, severity: str, message: str, line: int,
     return Finding(code, slug, severity, message, 0, 0, line, 1, text, (), "structure")
 
 
-def _apply_suppressions(reply: Any, findings: list[Finding], known: dict[str, str],
+def _apply_suppressions(reply: Any, findings: list[Finding], known: Mapping[str, str],
                         guide_rules: dict[str, dict[str, Any]]) -> list[Finding]:
     """Drop suppressed findings; add VC901/VC902 for unused and unknown suppressions."""
     def enabled(code: str, slug: str) -> str | None:
@@ -424,13 +465,12 @@ class _Cache:
         assert self.folder is not None
         return self.folder / f"v{CACHE_VERSION}" / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> list[Report] | None:
+    def get(self, key: str, path: str) -> list[Report] | None:
         if self.folder is None:
             return None
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            return [_report_from(item) for item in data["reports"]]
-        except (OSError, ValueError, KeyError, TypeError):
+            return _cache_decode(self._path(key).read_bytes(), path)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None  # missing or damaged: check again
 
     def put(self, key: str, reports: list[Report]) -> None:
@@ -445,18 +485,65 @@ class _Cache:
                     "# This file is a cache directory tag created by voicecheck.\n")
             target = self._path(key)
             target.parent.mkdir(parents=True, exist_ok=True)
-            payload = {"reports": [_report_to(r) for r in reports]}
-            write_atomic(target, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+            write_atomic(target, _cache_encode(reports))
         except OSError:
             pass  # a read-only checkout still lints, just without a cache
 
 
-def _report_to(report: Report) -> dict[str, Any]:
-    return {"path": report.path, "text": report.text, "report": _pack(report)}
+def _cache_encode(reports: list[Report]) -> str:
+    """A file's reports as the cache keeps them: JSON, with the strings that repeat (codes,
+    slugs, severities, dimensions, languages, verdicts) as indices into one table, the score
+    names once, and no path (the cache key holds it). Decoding cost is the objects a file
+    turns into, so the fewer the better: a third less than the reports as plain lists."""
+    keys = list(reports[0].scores) if reports else []
+    table: dict[str, int] = {}
+
+    def ref(value: str) -> int:
+        return table.setdefault(value, len(table))
+
+    rows = []
+    for r in reports:
+        scores: Any = [r.scores[k] for k in keys] if list(r.scores) == keys else r.scores
+        extra: Any = r.extra
+        if extra.keys() <= {"reply_id", "title"}:
+            extra = [extra.get("reply_id"), extra.get("title")]
+        findings = []
+        for f in r.findings:
+            item = [ref(f.code), ref(f.rule), ref(f.severity), ref(f.dimension), f.message,
+                    f.start, f.end, f.line, f.column, f.text]
+            for s in f.suggestions:
+                item += [s.text, s.start, s.end, s.safe]
+            findings.append(item)
+        rows.append([r.text, ref(r.language), ref(r.verdict), r.score, scores, extra, findings])
+    return json.dumps({"keys": keys, "strings": list(table), "reports": rows},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
-def _report_from(data: dict[str, Any]) -> Report:
-    return _unpack(data["report"], data["text"], data["path"])
+def _cache_decode(data: bytes, path: str) -> list[Report]:
+    """`_cache_encode` undone; a damaged entry raises ValueError, KeyError, TypeError or
+    IndexError."""
+    doc = json.loads(data)
+    keys, strings = doc["keys"], doc["strings"]
+    out = []
+    for text, lang, verdict, score, scores, extra, items in doc["reports"]:
+        findings = []
+        for item in items:
+            fixes = item[10:]
+            findings.append(Finding(
+                strings[item[0]], strings[item[1]], strings[item[2]], item[4], item[5], item[6],
+                item[7], item[8], item[9],
+                tuple(Suggestion(fixes[i], fixes[i + 1], fixes[i + 2], bool(fixes[i + 3]))
+                      for i in range(0, len(fixes), 4)) if fixes else (),
+                strings[item[3]]))
+        if isinstance(scores, list):
+            scores = dict(zip(keys, scores))
+        if isinstance(extra, list):
+            extra = {"reply_id": extra[0], "title": extra[1]}
+        if not isinstance(text, str) or not isinstance(extra, dict):
+            raise TypeError("damaged cache entry")
+        out.append(Report(path, strings[lang], strings[verdict], score, scores,
+                          tuple(findings), text, extra))
+    return out
 
 
 # --------------------------------------------------------------------------- baseline
@@ -563,6 +650,8 @@ def _drop_baselined(reports: list[Report], known: set[str], guide_of: Callable[[
 
 def _rescored(report: Report, findings: list[Finding], guide: Any, **changes: Any) -> Report:
     """The report with only `findings` left: score and verdict follow what is reported."""
+    from voicecheck.engine import PENALTY, verdict_for
+
     score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
     return replace(report, findings=tuple(findings), score=score,
                    verdict=verdict_for(findings, score, guide), **changes)
@@ -590,7 +679,7 @@ def lint(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
     error is in `LintRun.errors`), only for a bad guide or baseline."""
     options = options or LintOptions()
     started = time.perf_counter()
-    known = known_codes()
+    known = _LazyCodes()
     guides = _Guides(options, known)
     baseline = read_baseline(options.baseline) if options.baseline else None
     errors: list[VoicecheckError] = []
@@ -648,7 +737,7 @@ class _Reader:
         self.options = options
         self.errors = errors
         self.shown = [_display(file) for file in files]
-        self.guide_of_file = {shown: info.checker.guide for shown, info in
+        self.guide_of_file = {shown: info.guide for shown, info in
                               zip(self.shown, infos)}
         self.results: list[list[Report] | None] = [None] * len(files)
         self.expected: dict[int, int] = {}
@@ -676,7 +765,7 @@ class _Reader:
                     key = self.cache.key(data, shown, info.fingerprint,
                                          options.input_format or "", self.fields_key,
                                          options.lang or "", options.channel or "")
-                    hit = self.cache.get(key)
+                    hit = self.cache.get(key, shown)
                     if hit is not None:
                         self.results[index] = hit
                         self.cached_files += 1
@@ -704,7 +793,7 @@ class _Reader:
                                       options.channel or reply.channel or info.channel)
                                      for reply in replies[first:first + BATCH]]
 
-    def finish(self, index: int, results: list[Any], known: dict[str, str]) -> None:
+    def finish(self, index: int, results: list[Any], known: Mapping[str, str]) -> None:
         source, key = self.sources.pop(index, (None, ""))
         shown = self.shown[index]
         reports = []
@@ -714,26 +803,33 @@ class _Reader:
                     result.path = shown
                     self.errors.append(result)
                     continue
-                if isinstance(result, list):  # packed by a worker process
-                    result = _unpack(result, reply.text)
-                reports.append(_place(result, reply, source, shown, self.infos[index], known))
+                placed = isinstance(result, list)
+                if placed:  # packed by a worker process: unpacked straight to file positions
+                    result = _unpack(result, reply.text, position=lambda start, reply=reply:
+                                     source.position(reply.source_offset(start)))
+                reports.append(_place(result, reply, source, shown, self.infos[index], known,
+                                      placed))
         self.results[index] = reports
         if key:
             self.cache.put(key, reports)
 
 
 def _place(report: Report, reply: Any, source: Any, shown: str, info: _GuideInfo,
-           known: dict[str, str]) -> Report:
-    """Move a reply's findings to file positions, then apply suppressions and ignores."""
-    placed = []
-    for f in report.findings:
-        line, column = source.position(reply.source_offset(f.start))
-        placed.append(Finding(f.code, f.rule, f.severity, f.message, f.start, f.end, line,
-                              column, f.text, f.suggestions, f.dimension))
+           known: Mapping[str, str], placed_already: bool = False) -> Report:
+    """Move a reply's findings to file positions (unless `placed_already`), then apply
+    suppressions and ignores."""
+    if placed_already:
+        placed = list(report.findings)
+    else:
+        placed = []
+        for f in report.findings:
+            line, column = source.position(reply.source_offset(f.start))
+            placed.append(Finding(f.code, f.rule, f.severity, f.message, f.start, f.end, line,
+                                  column, f.text, f.suggestions, f.dimension))
     changed = False
     if reply.suppressions:
         changed = True
-        placed = _apply_suppressions(reply, placed, known, info.checker.guide.rules)
+        placed = _apply_suppressions(reply, placed, known, info.guide.rules)
         placed = [_comment_column(f, source) if f.code in ("VC901", "VC902") else f
                   for f in placed]
     if info.ignores:
@@ -748,6 +844,6 @@ def _place(report: Report, reply: Any, source: Any, shown: str, info: _GuideInfo
     extra = dict(report.extra)
     extra.update({"reply_id": reply.reply_id, "title": reply.title})
     if changed:
-        return _rescored(report, placed, info.checker.guide, path=shown, extra=extra)
+        return _rescored(report, placed, info.guide, path=shown, extra=extra)
     return Report(shown, report.language, report.verdict, report.score, report.scores,
                   tuple(placed), report.text, extra)
