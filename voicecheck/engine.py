@@ -54,6 +54,7 @@ class RuleSet:
         self.exceptions = PhraseMatcher(lang)
         self.compiled: list[_Compiled] = []
         self._active_cache: dict[str | None, list[_Compiled]] = {}
+        self._plan_cache: dict[str | None, Any] = {}
         for rule in pack_rules(lang):
             if rule.kind == "suppression":
                 continue  # lint-only rules (VC901, VC902): `voicecheck lint` makes them
@@ -117,17 +118,35 @@ class RuleSet:
             for entry, first, last in self.exceptions.find(draft.tokens):
                 excepted.setdefault(id(entry.payload[0]), []).append((first, last))
         findings: list[Finding] = []
-        for item in self._active(ctx):
-            obj = item.obj
-            severity = getattr(obj, "fixed_severity", None) or item.severity
-            if obj.uses_matcher:
-                found = matches.get(id(obj))
-                if found:
-                    findings.extend(obj.run(draft, ctx, severity, found,
-                                            excepted.get(id(obj), [])))
-            else:
-                findings.extend(obj.run(draft, ctx, severity))
+        by_matches, plain = self._plan(ctx)
+        for key, found in matches.items():  # the order of rules is immaterial: _dedupe sorts
+            planned = by_matches.get(key)
+            if planned is not None:
+                findings.extend(planned[0].run(draft, ctx, planned[1], found,
+                                               excepted.get(key, [])))
+        for obj, severity in plain:
+            findings.extend(obj.run(draft, ctx, severity))
         return _dedupe(findings)
+
+    def _plan(self, ctx: Context) -> tuple[dict[int, tuple[Any, str]], list[tuple[Any, str]]]:
+        """The active rules as (matcher rules by id, the others), with their severities:
+        a check visits only the matcher rules that matched (cached per channel)."""
+        key = ctx.channel
+        plan = self._plan_cache.get(key)
+        if plan is None:
+            by_matches: dict[int, tuple[Any, str]] = {}
+            plain: list[tuple[Any, str]] = []
+            for item in self._active(ctx):
+                obj = item.obj
+                severity = getattr(obj, "fixed_severity", None) or item.severity
+                if obj.uses_matcher:
+                    by_matches[id(obj)] = (obj, severity)
+                else:
+                    plain.append((obj, severity))
+            plan = (by_matches, plain)
+            if len(self._plan_cache) < 64:
+                self._plan_cache[key] = plan
+        return plan
 
 
 def _tone_inputs(draft: Draft) -> tuple[list[str], list[str]]:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from voicecheck.checks.base import Context, Rule, fill, make_finding
@@ -15,6 +16,14 @@ from voicecheck.text.draft import Draft
 from voicecheck.text.metrics import flesch, lix
 
 _LETTER = re.compile(r"[^\W\d_]")  # a word with at least one letter
+
+
+@lru_cache(maxsize=65536)
+def _has_letter(word: str) -> bool:
+    """Whether a word has a letter (numbers and codes are not words to a reader); cached,
+    since words repeat far more often than they are new."""
+    return _LETTER.search(word) is not None
+
 
 PARAMS = {"metric": "str"}
 METRICS = ("sentence_length", "reading_ease", "reply_length")
@@ -45,8 +54,11 @@ class MetricRule:
         return out
 
     def _reading_ease(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
-        words = [t.text for t in draft.tokens if t.is_word and _LETTER.search(t.text)]
-        if len(words) < ctx.guide.readability.get("min_words", 25) or not draft.sentences:
+        least = ctx.guide.readability.get("min_words", 25)
+        if not draft.sentences or sum(t.is_word for t in draft.tokens) < least:
+            return []  # too short to judge, whichever of its words have letters
+        words = [t.text for t in draft.tokens if t.is_word and _has_letter(t.text)]
+        if len(words) < least:
             return []
         if self.lang == "en":
             floor = ctx.guide.readability.get("min_reading_ease")

@@ -51,6 +51,7 @@ class StyleRule:
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.style = rule.params["style"]
+        self._allowed_for: tuple[Any, set[str]] | None = None
 
     def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
         return getattr(self, "_" + self.style)(draft, ctx, severity)
@@ -84,14 +85,12 @@ class StyleRule:
     def _caps(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
         if ctx.guide.style.get("all_caps", "never") == "allow":
             return []
-        allowed = {a.upper() for a in ctx.guide.style.get("acronyms", ())}
-        if ctx.guide.brand:
-            allowed.update(w.upper() for w in ctx.guide.brand.split())
         text = draft.clean.text
         if text.isascii() and not _UPPER_PAIR.search(text):
             return []  # no word of two capitals at all (exact for ASCII text)
         if text.lower() == text:
             return []  # no capital letter at all (Persian, lower-case chat)
+        allowed = self._allowed(ctx.guide)
         # str.isupper() is False for caseless scripts (Persian), so only cased words count
         words = [m for m in _WORD.finditer(text)
                  if m.group().isupper() and m.group() not in allowed
@@ -113,6 +112,16 @@ class StyleRule:
                 out.append(self._finding(draft, severity, s, e, (shown.capitalize(),)))
             i = j + 1
         return out
+
+    def _allowed(self, guide: Any) -> set[str]:
+        """The guide's acronyms and brand words in capitals (kept for the last guide seen)."""
+        cached = self._allowed_for
+        if cached is None or cached[0] is not guide:
+            allowed = {a.upper() for a in guide.style.get("acronyms", ())}
+            if guide.brand:
+                allowed.update(w.upper() for w in guide.brand.split())
+            cached = self._allowed_for = (guide, allowed)
+        return cached[1]
 
     def _emoji(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
         limit = ctx.guide.style.get("max_emoji")

@@ -85,6 +85,9 @@ def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, 
     final = _sentence_final()
     first = 0
     seen_final = False
+    lemma = lemmas.get
+    new = tuple.__new__  # Token(...) without NamedTuple's keyword handling: a third faster
+    append = tokens.append
     for idx, length, punct, space in doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE]).tolist():
         text = folded_text[idx:idx + length]
         is_final = text in final
@@ -97,7 +100,7 @@ def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, 
             seen_final = True
         if space:
             continue
-        tokens.append(Token(text, lemmas.get(text, text), idx, idx + length, not punct))
+        append(new(Token, (text, lemma(text, text), idx, idx + length, not punct)))
     if len(tokens) > first:
         sentences.append((first, len(tokens)))
     return tokens, sentences

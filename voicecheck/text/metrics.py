@@ -16,6 +16,7 @@ _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def syllables_en(word: str) -> int:
     """Estimated English syllables (vowel groups, less a silent final e; an estimate:
     "inconvenience" counts 4, not 5).

@@ -56,6 +56,14 @@ def _build(lang: str) -> Any:
     nlp = base()
     nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT + 1
+    # Every word spaCy meets for the first time becomes a lexeme, and the stock vocabulary
+    # computes 23 attributes for it in Python (lower, norm, shape, like_url, is_stop …), the
+    # biggest cost of checking text with new words in it. The checks read only IS_PUNCT and
+    # IS_SPACE (draft.tokenize; the sentencizer reads is_punct), so only those are computed.
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {IS_PUNCT: getters[IS_PUNCT], IS_SPACE: getters[IS_SPACE]}
     return nlp
 
 

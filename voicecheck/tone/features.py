@@ -96,6 +96,7 @@ class Indexer:
         self.index = index
         self.cache_size = cache_size
         self._words: dict[str, tuple[int, ...]] = {}
+        self._pairs: dict[tuple[str, str], int] = {}  # word bigram -> index, -1 if unknown
 
     def _word(self, word: str) -> tuple[int, ...]:
         known = self._words.get(word)
@@ -107,6 +108,13 @@ class Indexer:
             self._words[word] = known
         return known
 
+    def _pair(self, pair: tuple[str, str]) -> int:
+        index = self.index.get(f"b:{pair[0]} {pair[1]}", -1)
+        if len(self._pairs) >= self.cache_size:
+            self._pairs.clear()
+        self._pairs[pair] = index
+        return index
+
     def counted(self, text: str, words: list[str], lang: str, rule_codes: Iterable[str] = (),
                 openers: Iterable[str] = ()) -> tuple[list[int], list[tuple[int, float]]]:
         """(one index per occurrence of a counted feature, [(index, value)] of the style and
@@ -114,12 +122,18 @@ class Indexer:
         word = self._word
         found: list[int] = []
         for w in words:
-            found.extend(word(w))
+            found += word(w)
+        pairs = self._pairs
+        for pair in zip(words, words[1:]):
+            i = pairs.get(pair)
+            if i is None:
+                i = self._pair(pair)
+            if i >= 0:
+                found.append(i)
         get = self.index.get
-        keys = [f"b:{a} {b}" for a, b in zip(words, words[1:])]
-        keys.extend("r:" + code for code in rule_codes)
-        keys.extend("f:" + opener for opener in openers)
-        found.extend(i for i in map(get, keys) if i is not None)
+        keys = ["r:" + code for code in rule_codes]
+        keys += ["f:" + opener for opener in openers]
+        found += [i for i in map(get, keys) if i is not None]
         extra = _style(text, words)
         extra["l:" + lang] = 1.0
         fixed = [(i, value) for i, value in ((get(k), v) for k, v in extra.items())

@@ -86,6 +86,8 @@ class ToneModel:
         self.b = np.asarray(arrays["b"], dtype=np.float32)
         self.idf = np.asarray(arrays["idf"], dtype=np.float32)
         self.calib = np.asarray(arrays["calib"], dtype=np.float32)
+        self._slope = np.ascontiguousarray(self.calib[:, 0])  # Platt scaling per column
+        self._offset = np.ascontiguousarray(self.calib[:, 1])
         self.thresholds = {h: float(spec.get("threshold", 0.5)) for h, spec in self.heads.items()}
         self._np = np
         self.indexer = Indexer(self.index)
@@ -182,8 +184,16 @@ class ToneModel:
         np = self._np
         rows = self.W[idx]
         logits = vals @ rows + self.b if len(idx) else self.b.copy()
-        logits = logits * self.calib[:, 0] + self.calib[:, 1]
-        probs = (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).tolist()
+        logits *= self._slope
+        logits += self._offset
+        # the logistic function, clipped so exp() never overflows (ufuncs in place: np.clip
+        # and fresh arrays cost more than the arithmetic on a dozen columns)
+        np.maximum(logits, -30.0, out=logits)
+        np.minimum(logits, 30.0, out=logits)
+        np.negative(logits, out=logits)
+        np.exp(logits, out=logits)
+        logits += 1.0
+        probs = np.reciprocal(logits, out=logits).tolist()
         result = ToneResult()
         for name, spec in self.heads.items():
             cols = spec["columns"]
