@@ -4,6 +4,11 @@ sentences itself, which is faster, and must not change a single boundary."""
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,3 +73,51 @@ def test_vocabulary_stays_bounded(monkeypatch):
     assert len(seen) > 1  # rebuilt at least once
     tokens, _ = tokenize("thanks for waiting", "en")
     assert [t.text for t in tokens] == ["thanks", "for", "waiting"]
+
+
+
+@functools.cache
+def _raw_tokenizer(lang: str) -> object:
+    """The tokenizer as spaCy's affix rules alone would split (no plain-word shortcut)."""
+    from voicecheck.text import pipeline
+
+    shortcut = pipeline._skip_plain_words
+    pipeline._skip_plain_words = lambda tokenizer: None
+    try:
+        return pipeline._build(lang).tokenizer
+    finally:
+        pipeline._skip_plain_words = shortcut
+
+
+def _words_we_know() -> set[str]:
+    root = Path(__file__).resolve().parents[1]
+    words: set[str] = set()
+    for path in list((root / "rules").rglob("*.yaml")) + \
+            list((root / "training" / "authored").glob("*.jsonl")):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".jsonl":
+            text = " ".join(v for line in text.splitlines() if line
+                            for v in json.loads(line).values() if isinstance(v, str))
+        for word in text.split():
+            words.update((word, fold(clean(word)).text))
+    return words
+
+
+@pytest.mark.parametrize("lang", ["en", "id", "ms", "fa"])
+def test_plain_words_are_never_split_by_affix_rules(lang):
+    """The shortcut in pipeline._skip_plain_words is exact: spaCy's own prefix, suffix and
+    infix rules split no chunk made only of letters, for every word we ship or train on."""
+    raw = _raw_tokenizer(lang)
+    letters_only = sorted(w for w in _words_we_know() if w.isalpha())
+    assert len(letters_only) > 10_000
+    split = [w for w in letters_only if raw.prefix_search(w) or raw.suffix_search(w)
+             or list(raw.infix_finditer(w))]
+    assert split == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(PIECES, max_size=30).map("".join), st.text(max_size=120)),
+       st.sampled_from(["en", "id", "ms", "fa"]))
+def test_shortcut_tokenizes_like_spacys_rules(text, lang):
+    assert [t.text for t in _raw_tokenizer(lang)(text)] == \
+        [t.text for t in get_nlp(lang).tokenizer(text)]

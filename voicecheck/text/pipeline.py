@@ -64,7 +64,27 @@ def _build(lang: str) -> Any:
 
     getters = nlp.vocab.lex_attr_getters
     nlp.vocab.lex_attr_getters = {IS_PUNCT: getters[IS_PUNCT], IS_SPACE: getters[IS_SPACE]}
+    _skip_plain_words(nlp.tokenizer)
     return nlp
+
+
+def _skip_plain_words(tokenizer: Any) -> None:
+    """Spare a chunk made only of letters the prefix, suffix and infix searches.
+
+    Every affix rule of the four languages needs a character that is not a letter
+    (punctuation, a digit, a symbol, a hyphen or apostrophe), so a chunk of letters alone is
+    never split (tests/test_draft.py holds this for every word of the rule packs and the
+    authored replies). The searches are the slowest part of tokenizing a word spaCy has not
+    seen before: three large regular expressions, the suffix one tried at every position.
+    """
+    prefix, suffix, infix = (tokenizer.prefix_search, tokenizer.suffix_search,
+                             tokenizer.infix_finditer)
+    if prefix is not None:
+        tokenizer.prefix_search = lambda text: None if text.isalpha() else prefix(text)
+    if suffix is not None:
+        tokenizer.suffix_search = lambda text: None if text.isalpha() else suffix(text)
+    if infix is not None:
+        tokenizer.infix_finditer = lambda text: () if text.isalpha() else infix(text)
 
 
 def get_nlp(lang: str) -> Any:
