@@ -81,12 +81,12 @@ def _raw_tokenizer(lang: str) -> object:
     """The tokenizer as spaCy's affix rules alone would split (no plain-word shortcut)."""
     from voicecheck.text import pipeline
 
-    shortcut = pipeline._skip_plain_words
-    pipeline._skip_plain_words = lambda tokenizer: None
+    shortcut = pipeline._plain
+    pipeline._plain = lambda search, nothing: search
     try:
         return pipeline._build(lang).tokenizer
     finally:
-        pipeline._skip_plain_words = shortcut
+        pipeline._plain = shortcut
 
 
 def _words_we_know() -> set[str]:
@@ -105,7 +105,7 @@ def _words_we_know() -> set[str]:
 
 @pytest.mark.parametrize("lang", ["en", "id", "ms", "fa"])
 def test_plain_words_are_never_split_by_affix_rules(lang):
-    """The shortcut in pipeline._skip_plain_words is exact: spaCy's own prefix, suffix and
+    """The shortcut in pipeline._plain is exact: spaCy's own prefix, suffix and
     infix rules split no chunk made only of letters, for every word we ship or train on."""
     raw = _raw_tokenizer(lang)
     letters_only = sorted(w for w in _words_we_know() if w.isalpha())

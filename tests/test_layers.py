@@ -10,7 +10,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "voicecheck"
 LEVEL = {
-    "model": 0, "paths": 0,
+    "model": 0, "paths": 0, "runtime": 0,
     "text": 1,
     "guide": 2,
     "checks": 3, "tone": 3, "rewrite": 3,

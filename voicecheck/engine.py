@@ -21,6 +21,7 @@ from voicecheck.guide.schema import CHANNELS, did_you_mean
 from voicecheck.model import SEVERITY_RANK, Finding, Report, VoicecheckError
 from voicecheck.paths import data_dir
 from voicecheck.rewrite.rewriter import Rewriter
+from voicecheck.runtime import gc_paused
 from voicecheck.text.draft import Draft, make_draft
 from voicecheck.text.langid import identify
 from voicecheck.tone.features import extract
@@ -269,7 +270,8 @@ class Checker:
                 if self._loaded_models is None:
                     from voicecheck.tone.model import ToneModel
 
-                    self._loaded_models = [ToneModel.load(p) for p in self._model_paths]
+                    with gc_paused():
+                        self._loaded_models = [ToneModel.load(p) for p in self._model_paths]
         return self._loaded_models
 
     def _tone_result(self, draft: Draft, signals: list[str]) -> Any:
@@ -302,7 +304,8 @@ class Checker:
             with self._lock:
                 ruleset = self._rulesets.get(lang)
                 if ruleset is None:
-                    ruleset = RuleSet(self.guide, lang)
+                    with gc_paused():
+                        ruleset = RuleSet(self.guide, lang)
                     self._rulesets[lang] = ruleset
         return ruleset
 

@@ -53,38 +53,52 @@ def _build(lang: str) -> Any:
         base = type(f"Quick{lang.upper()}", (Language,), {"Defaults": defaults, "lang": lang})
     else:
         base = spacy.util.get_lang_class(lang)
-    nlp = base()
+    nlp = base(create_tokenizer=_tokenizer)
     nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT + 1
-    # Every word spaCy meets for the first time becomes a lexeme, and the stock vocabulary
-    # computes 23 attributes for it in Python (lower, norm, shape, like_url, is_stop …), the
-    # biggest cost of checking text with new words in it. The checks read only IS_PUNCT and
-    # IS_SPACE (draft.tokenize; the sentencizer reads is_punct), so only those are computed.
-    from spacy.attrs import IS_PUNCT, IS_SPACE
-
-    getters = nlp.vocab.lex_attr_getters
-    nlp.vocab.lex_attr_getters = {IS_PUNCT: getters[IS_PUNCT], IS_SPACE: getters[IS_SPACE]}
-    _skip_plain_words(nlp.tokenizer)
     return nlp
 
 
-def _skip_plain_words(tokenizer: Any) -> None:
-    """Spare a chunk made only of letters the prefix, suffix and infix searches.
+def _tokenizer(nlp: Any) -> Any:
+    """spaCy's own tokenizer factory (`spacy.language.create_tokenizer`) with two savings:
+
+    * Every word spaCy meets for the first time becomes a lexeme, and the stock vocabulary
+      computes 23 attributes for it in Python (lower, norm, shape, like_url, is_stop …). The
+      checks read only IS_PUNCT and IS_SPACE (draft.tokenize; the sentencizer reads is_punct),
+      so only those are computed — for the ~5,000 special cases loaded here too.
+    * A chunk made only of letters skips the prefix, suffix and infix searches (`_plain`).
+
+    Set here, not afterwards: each tokenizer setter reloads every special case (60 ms each).
+    """
+    from spacy import util
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+    from spacy.tokenizer import Tokenizer
+
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {IS_PUNCT: getters[IS_PUNCT], IS_SPACE: getters[IS_SPACE]}
+    defaults = nlp.Defaults
+    prefix = util.compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None
+    suffix = util.compile_suffix_regex(defaults.suffixes).search if defaults.suffixes else None
+    infix = util.compile_infix_regex(defaults.infixes).finditer if defaults.infixes else None
+    return Tokenizer(nlp.vocab, rules=defaults.tokenizer_exceptions,
+                     prefix_search=_plain(prefix, None), suffix_search=_plain(suffix, None),
+                     infix_finditer=_plain(infix, ()), token_match=defaults.token_match,
+                     url_match=defaults.url_match)
+
+
+def _plain(search: Any, nothing: Any) -> Any:
+    """`search`, answering `nothing` at once for a chunk made only of letters.
 
     Every affix rule of the four languages needs a character that is not a letter
     (punctuation, a digit, a symbol, a hyphen or apostrophe), so a chunk of letters alone is
     never split (tests/test_draft.py holds this for every word of the rule packs and the
-    authored replies). The searches are the slowest part of tokenizing a word spaCy has not
-    seen before: three large regular expressions, the suffix one tried at every position.
+    authored replies, and compares whole texts with the unmodified rules). The searches are
+    the slowest part of tokenizing a word spaCy has not seen before: three large regular
+    expressions, the suffix one tried at every position.
     """
-    prefix, suffix, infix = (tokenizer.prefix_search, tokenizer.suffix_search,
-                             tokenizer.infix_finditer)
-    if prefix is not None:
-        tokenizer.prefix_search = lambda text: None if text.isalpha() else prefix(text)
-    if suffix is not None:
-        tokenizer.suffix_search = lambda text: None if text.isalpha() else suffix(text)
-    if infix is not None:
-        tokenizer.infix_finditer = lambda text: () if text.isalpha() else infix(text)
+    if search is None:
+        return None
+    return lambda text: nothing if text.isalpha() else search(text)
 
 
 def get_nlp(lang: str) -> Any:
@@ -98,6 +112,9 @@ def get_nlp(lang: str) -> Any:
         with _LOCK:
             nlp = _PIPES.get(lang)
             if nlp is None or len(nlp.vocab) > VOCAB_LIMIT:
-                nlp = _build(lang)
+                from voicecheck.runtime import gc_paused
+
+                with gc_paused():
+                    nlp = _build(lang)
                 _PIPES[lang] = nlp
     return nlp
