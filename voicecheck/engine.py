@@ -71,6 +71,9 @@ class RuleSet:
                 self.compiled.extend(_Compiled(obj, rule, severity) for obj in compiled)
         self.matcher.freeze()
         self.exceptions.freeze()
+        # the rules (by id) that have `except` phrases: the exceptions trie is walked only
+        # when one of them matched
+        self._excepting = frozenset(id(payload[0]) for payload in self.exceptions.payloads())
         save_phrase_cache()
 
     def _compile(self, rule: Rule, guide: Guide) -> list[Any]:
@@ -115,7 +118,7 @@ class RuleSet:
         excepted: dict[int, list] = {}
         for entry, first, last in (self.match(draft) if found is None else found):
             matches.setdefault(id(entry.payload[0]), []).append((entry, first, last))
-        if matches:
+        if not self._excepting.isdisjoint(matches):  # only rules with `except` phrases ask
             for entry, first, last in self.exceptions.find(draft.tokens):
                 excepted.setdefault(id(entry.payload[0]), []).append((first, last))
         findings: list[Finding] = []

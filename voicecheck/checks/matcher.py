@@ -149,6 +149,10 @@ class PhraseMatcher:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def payloads(self) -> list[Any]:
+        """What every added phrase carries, in the order added."""
+        return [entry.payload for entry in self._entries]
+
     def freeze(self) -> None:
         """Build the trie of everything added, from the cache folder when the same phrases
         were built before (the key is a hash of the phrases, their order and the code)."""
