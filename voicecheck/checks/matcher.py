@@ -74,18 +74,16 @@ _SOURCES = ("text/normalize.py", "text/pipeline.py", "text/lemma.py", "guide/phr
 def _cache_file(lang: str) -> Any:
     """The phrase-token cache file of `lang` (computed once: it hashes source files)."""
     import hashlib
-
-    import spacy
+    from importlib.metadata import version
 
     from voicecheck.paths import cache_dir
+    from voicecheck.text.pipeline import import_spacy
 
     folder = cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(spacy.__version__.encode())
+    digest = hashlib.sha256(import_spacy().__version__.encode())
     try:
-        from importlib.metadata import version
-
         digest.update(version("spacy-lookups-data").encode())
     except Exception:  # noqa: BLE001 - not installed: lemma tables are empty, still keyed
         digest.update(b"no-lookups")

@@ -9,6 +9,7 @@ words, at a start-up cost of a few ms.
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any
 
@@ -22,6 +23,7 @@ VOCAB_LIMIT = 100_000
 # expands some characters (up to 18 from one), so drafts are capped here instead.
 MAX_TEXT = 4_000_000
 _LOCK = threading.Lock()
+_IMPORT_LOCK = threading.Lock()
 _PIPES: dict[str, Any] = {}
 _HYPHENATED = ("anak-anak", "x-y")
 
@@ -38,8 +40,59 @@ def _without_hyphen_infix(infixes: Any) -> list[str]:
     return kept
 
 
+def import_spacy() -> Any:
+    """`import spacy`, without loading spaCy's command-line interface.
+
+    spaCy's package `__init__` imports `spacy.cli.info` only to offer `spacy.info()`, and that
+    loads the whole CLI (typer, weasel, httpx, requests): ~150 ms, a quarter of the import,
+    which a tokenizer-only user never needs. During the import a stand-in `spacy.cli.info`
+    offers an `info` that calls the real one; then the stand-in is removed, so `spacy.info()`
+    and a later `import spacy.cli` work as always. Should a spaCy release import anything else
+    from its CLI at start-up, the stand-in is dropped and spaCy imported the plain way.
+    """
+    spacy = sys.modules.get("spacy")
+    if spacy is not None:
+        return spacy
+    with _IMPORT_LOCK:
+        return _import_spacy(_stand_in_info)
+
+
+def _stand_in_info(*args: Any, **kwargs: Any) -> Any:
+    from spacy.cli.info import info  # the real one (the stand-in module is gone by then)
+
+    return info(*args, **kwargs)
+
+
+def _import_spacy(info: Any) -> Any:
+    import types
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []  # a package with no submodules: anything else from it fails to import
+    stand_in = types.ModuleType("spacy.cli.info")
+    if info is not None:
+        stand_in.info = info
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, stand_in
+    try:
+        import spacy
+    except ImportError:
+        spacy = None
+    finally:
+        for name, module in (("spacy.cli", cli), ("spacy.cli.info", stand_in)):
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if spacy is None:  # forget the half-imported package and import it as it comes
+        for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy
+    elif getattr(spacy, "cli", None) is cli:
+        del spacy.cli
+    return spacy
+
+
 def _build(lang: str) -> Any:
-    import spacy
+    spacy = import_spacy()
     from spacy.language import BaseDefaults, Language
     from spacy.lang.punctuation import TOKENIZER_INFIXES
 
