@@ -44,3 +44,11 @@ def test_spacy_is_imported_without_its_cli_and_info_still_works():
 
 def test_a_spacy_that_needs_more_of_its_cli_is_imported_the_plain_way():
     assert _run(CHECK_FALLBACK) == "ok"
+
+
+def test_a_whole_check_never_loads_spacys_cli():
+    code = ("import sys\nfrom voicecheck.engine import Checker\n"
+            "for lang in ('en', 'id', 'ms', 'fa'):\n"
+            "    Checker().check('Thanks, we are on it!', lang=lang)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('spacy.cli')))")
+    assert _run(code) == "[]"

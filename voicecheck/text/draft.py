@@ -73,9 +73,9 @@ def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, 
     the tokenizing); sentences are split the way spaCy's `sentencizer` does it — a sentence
     ends after a run of sentence-final punctuation — on that array.
     """
+    nlp = get_nlp(lang)  # first: it imports spaCy the lean way (pipeline.import_spacy)
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
-    nlp = get_nlp(lang)
     lemmas = lemma_table(lang)
     doc = nlp.tokenizer(folded_text)
     tokens: list[Token] = []
