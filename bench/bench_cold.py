@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, machine  # noqa: E402
+from bench.common import ROOT, USER_ENV, machine  # noqa: E402
 
 EN = "We apologize for any inconvenience. As per our policy you should have contacted us earlier."
 ID = "Mohon maaf atas ketidaknyamanannya. Sesuai kebijakan kami, seharusnya Anda menghubungi kami lebih awal."
@@ -28,7 +28,8 @@ def timed(cmd: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                       env=USER_ENV)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

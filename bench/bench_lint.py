@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import LANGS, ROOT, machine, replies  # noqa: E402
+from bench.common import LANGS, ROOT, USER_ENV, machine, replies  # noqa: E402
 
 PER_FILE = 250
 VOICECHECK = [sys.executable, "-m", "voicecheck"]
@@ -75,16 +75,11 @@ def build_library(folder: Path, total: int, curated: bool = False) -> int:
     return len(items)
 
 
-# As a user runs it: Python keeps compiled bytecode (a development shell may switch that
-# off with PYTHONDONTWRITEBYTECODE, which adds ~0.1 s of compiling to every run).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
 def run(folder: Path, *args: str) -> float:
     started = time.perf_counter()
     proc = subprocess.run([*VOICECHECK, "lint", str(folder), "--statistics", "--fail-on",
                            "never", *args], cwd=folder.parent, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, env=ENV)
+                          stderr=subprocess.PIPE, text=True, env=USER_ENV)
     elapsed = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise SystemExit(f"voicecheck lint failed ({proc.returncode}): {proc.stderr[-2000:]}")
