@@ -3,8 +3,8 @@ rule fires and the verdicts, per language, with the default guide. These replies
 and published by support teams; most are acceptable, so high rates point at false positives
 (read the hits before tightening a rule; never copy the texts into the repository).
 
-Markup is stripped first (HTML tags, Markdown emphasis) and template placeholders are expected
-in canned text, so VC501 is not counted.
+Markup is stripped first (HTML tags) and helpdesk template slots are allowed, as `voicecheck
+lint` allows them; markers left for a person to fill ("[DATE]", "XXXX") are still VC501.
 
     python bench/eval_canned.py
 """
