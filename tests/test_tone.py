@@ -231,3 +231,32 @@ def test_predict_reply_equals_predict_of_extract():
         fast = model.predict_reply(text, words, lang, ("VC110",), words[:1])
         for head in slow.heads:
             assert abs(slow.heads[head].score - fast.heads[head].score) < 1e-5
+
+
+def test_numbers_are_features_of_their_shape_not_their_value():
+    from voicecheck.tone.features import extract, readable
+
+    forty = extract("Your 40 points are in.", ["your", "40", "points", "are", "in"], "en",
+                    openers=["your"])
+    other = extract("Your 17 points are in.", ["your", "17", "points", "are", "in"], "en",
+                    openers=["your"])
+    assert forty == other
+    assert "w:00" in forty and "b:your 00" in forty and "w:40" not in forty
+    assert readable("w:00") is None and readable("b:your 00") is None  # not words to show
+
+
+def test_fast_path_shapes_numbers_like_extract():
+    import numpy as np
+
+    from voicecheck.engine import Checker
+    from voicecheck.tone.features import extract
+
+    model = Checker().tone_models[0]
+    words = ["the", "40", "points", "from", "order", "2024", "arrived"]
+    fast = model.reply_vector("the 40 points from order 2024 arrived", words, "en",
+                              openers=["the"])
+    slow = model.vectorize(extract("the 40 points from order 2024 arrived", words, "en",
+                                   openers=["the"]))
+    order_fast, order_slow = np.argsort(fast[0]), np.argsort(slow[0])
+    assert list(fast[0][order_fast]) == list(slow[0][order_slow])
+    assert np.allclose(fast[1][order_fast], slow[1][order_slow])
