@@ -246,7 +246,9 @@ class StructureRule:
 
     def _questions(self, draft: Draft, ctx: Context, severity: str,
                    customer: CustomerContext | None) -> list[Finding]:
-        count = sum(1 for t in draft.tokens if _QUESTION_MARKS.fullmatch(t.text))
+        folded = draft.folded.text
+        count = sum(1 for t in draft.tokens if _QUESTION_MARKS.fullmatch(t.text)) \
+            if "?" in folded or "؟" in folded else 0  # most replies ask nothing: no token walk
         if count > MAX_QUESTIONS:  # only then look for help before them (a matcher pass)
             count = self._questions_before_help(draft)
         if count > MAX_QUESTIONS:
