@@ -54,7 +54,6 @@ class RuleSet:
         self.matcher = PhraseMatcher(lang)
         self.exceptions = PhraseMatcher(lang)
         self.compiled: list[_Compiled] = []
-        self._active_cache: dict[str | None, list[_Compiled]] = {}
         self._plan_cache: dict[str | None, Any] = {}
         for rule in pack_rules(lang):
             if rule.kind == "suppression":
@@ -83,16 +82,6 @@ class RuleSet:
         if rule.kind == "terms":
             return terms.compile_terms(rule, self.lang, guide, self.matcher, self.exceptions)
         return [_PLAIN_KINDS[rule.kind].compile_rule(rule, self.lang)]
-
-    def _active(self, ctx: Context) -> list[_Compiled]:
-        """The rules that the guide and channel switch on (cached per channel)."""
-        key = ctx.channel  # a RuleSet belongs to one guide
-        active = self._active_cache.get(key)
-        if active is None:
-            active = [c for c in self.compiled if c.rule.applies(ctx.guide, ctx.channel)]
-            if len(self._active_cache) < 64:
-                self._active_cache[key] = active
-        return active
 
     def match(self, draft: Draft) -> list[tuple[Any, int, int]]:
         """Every phrase match in the draft (one pass for all phrase-like rules)."""
@@ -133,14 +122,17 @@ class RuleSet:
         return _dedupe(findings)
 
     def _plan(self, ctx: Context) -> tuple[dict[int, tuple[Any, str]], list[tuple[Any, str]]]:
-        """The active rules as (matcher rules by id, the others), with their severities:
-        a check visits only the matcher rules that matched (cached per channel)."""
+        """The rules that the guide and channel switch on, as (matcher rules by id, the
+        others), with their severities: a check visits only the matcher rules that matched
+        (cached per channel; a RuleSet belongs to one guide)."""
         key = ctx.channel
         plan = self._plan_cache.get(key)
         if plan is None:
             by_matches: dict[int, tuple[Any, str]] = {}
             plain: list[tuple[Any, str]] = []
-            for item in self._active(ctx):
+            for item in self.compiled:
+                if not item.rule.applies(ctx.guide, ctx.channel):
+                    continue
                 obj = item.obj
                 severity = getattr(obj, "fixed_severity", None) or item.severity
                 if obj.uses_matcher:

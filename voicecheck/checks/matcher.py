@@ -77,12 +77,11 @@ def _cache_file(lang: str) -> Any:
     from importlib.metadata import version
 
     from voicecheck.paths import cache_dir
-    from voicecheck.text.pipeline import import_spacy
 
     folder = cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(import_spacy().__version__.encode())
+    digest = hashlib.sha256(version("spacy").encode())  # without importing spaCy
     try:
         digest.update(version("spacy-lookups-data").encode())
     except Exception:  # noqa: BLE001 - not installed: lemma tables are empty, still keyed

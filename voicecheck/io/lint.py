@@ -765,9 +765,9 @@ class _Reader:
 
     def lookup_cache(self) -> None:
         """Take every file whose results the cache holds; the rest are `misses`."""
-        from voicecheck.runtime import gc_paused
-
         import gc
+
+        from voicecheck.runtime import gc_paused
 
         with gc_paused():  # decoding makes objects that all live on: nothing to collect
             self._lookup_cache()
@@ -829,29 +829,33 @@ class _Reader:
                     result.path = shown
                     self.errors.append(result)
                     continue
-                placed = isinstance(result, list)
-                if placed:  # packed by a worker process: unpacked straight to file positions
-                    result = _unpack(result, reply.text, position=lambda start, reply=reply:
-                                     source.position(reply.source_offset(start)))
-                reports.append(_place(result, reply, source, shown, self.infos[index], known,
-                                      placed))
+                def position(start: int, reply: Any = reply) -> tuple[int, int]:
+                    return source.position(reply.source_offset(start))
+
+                if isinstance(result, list):  # packed by a worker: unpacked straight in place
+                    result = _unpack(result, reply.text, position=position)
+                else:
+                    result = _positioned(result, position)
+                reports.append(_place(result, reply, source, shown, self.infos[index], known))
         self.results[index] = reports
         if key:
             self.cache.put(key, reports)
 
 
+def _positioned(report: Report, position: Callable[[int], tuple[int, int]]) -> Report:
+    """The report of an in-process check with its findings at file positions."""
+    findings = []
+    for f in report.findings:
+        line, column = position(f.start)
+        findings.append(Finding(f.code, f.rule, f.severity, f.message, f.start, f.end, line,
+                                column, f.text, f.suggestions, f.dimension))
+    return replace(report, findings=tuple(findings))
+
+
 def _place(report: Report, reply: Any, source: Any, shown: str, info: _GuideInfo,
-           known: Mapping[str, str], placed_already: bool = False) -> Report:
-    """Move a reply's findings to file positions (unless `placed_already`), then apply
-    suppressions and ignores."""
-    if placed_already:
-        placed = list(report.findings)
-    else:
-        placed = []
-        for f in report.findings:
-            line, column = source.position(reply.source_offset(f.start))
-            placed.append(Finding(f.code, f.rule, f.severity, f.message, f.start, f.end, line,
-                                  column, f.text, f.suggestions, f.dimension))
+           known: Mapping[str, str]) -> Report:
+    """Apply suppressions and ignores to a reply whose findings are at file positions."""
+    placed = list(report.findings)
     changed = False
     if reply.suppressions:
         changed = True
