@@ -112,35 +112,49 @@ class _Builder:
         raise VoicecheckError("unsupported YAML node", path=self.source, line=line, code="E100")
 
 
+def compose_yaml(text: str, loader: Any, source: str, code: str, depth_code: str) -> Any:
+    """`yaml.compose` with every PyYAML error as one `VoicecheckError` line (`code`; a
+    document nested too deeply for the parser is `depth_code`). Guides and canned-reply
+    libraries share it, each with its own codes.
+
+    >>> import yaml
+    >>> compose_yaml("a: [1", yaml.SafeLoader, "g.yaml", "E100", "E106")
+    Traceback (most recent call last):
+    ...
+    voicecheck.model.VoicecheckError: E100 g.yaml:1: invalid YAML: expected ',' or ']', but got '<stream end>'
+    """
+    import yaml
+
+    try:
+        return yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "syntax error"
+        raise VoicecheckError(f"invalid YAML: {problem}", path=source, line=line,
+                              code=code) from None
+    except yaml.reader.ReaderError as exc:  # a control character; its str() is two lines
+        line = text.count("\n", 0, exc.position) + 1
+        raise VoicecheckError(f"invalid YAML: character U+{exc.character:04X} is not allowed",
+                              path=source, line=line, code=code) from None
+    except yaml.YAMLError as exc:
+        raise VoicecheckError(f"invalid YAML: {str(exc).splitlines()[0]}", path=source,
+                              code=code) from None
+    except RecursionError:
+        raise VoicecheckError("invalid YAML: nested too deeply", path=source,
+                              code=depth_code) from None
+
+
 def parse_yaml(text: str, source: str) -> Located:
     """Parse one YAML document safely, keeping lines.
 
     >>> parse_yaml("a:\\n  b: 1\\n", "g.yaml").line(("a", "b"))
     2
     """
-    import yaml
-
     if len(text) > MAX_BYTES:
         raise VoicecheckError(f"file is larger than {MAX_BYTES:,} characters", path=source,
                               code="E106")
-    try:
-        node = yaml.compose(text, Loader=_loader_class())
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "syntax error"
-        raise VoicecheckError(f"invalid YAML: {problem}", path=source, line=line,
-                              code="E100") from None
-    except yaml.reader.ReaderError as exc:  # a control character; its str() is two lines
-        line = text.count("\n", 0, exc.position) + 1
-        raise VoicecheckError(f"invalid YAML: character U+{exc.character:04X} is not allowed",
-                              path=source, line=line, code="E100") from None
-    except yaml.YAMLError as exc:
-        raise VoicecheckError(f"invalid YAML: {str(exc).splitlines()[0]}", path=source,
-                              code="E100") from None
-    except RecursionError:
-        raise VoicecheckError("invalid YAML: nested too deeply", path=source,
-                              code="E106") from None
+    node = compose_yaml(text, _loader_class(), source, "E100", "E106")
     if node is None:
         return Located({}, {}, source)
     builder = _Builder(source)

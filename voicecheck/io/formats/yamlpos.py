@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 from typing import Any
 
-from voicecheck.guide.yamlio import MAX_DEPTH, MAX_NODES
+from voicecheck.guide.yamlio import MAX_DEPTH, MAX_NODES, compose_yaml
 from voicecheck.io.formats.offsets import Lazy, Segments, Shift, TextMap, align
 from voicecheck.model import VoicecheckError
 
@@ -43,23 +43,7 @@ class YamlDoc:
         self._constructor = yaml.constructor.SafeConstructor()
         self._spans: list[tuple[int, int]] = []
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        try:
-            root = yaml.compose(src, Loader=loader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise VoicecheckError(f"invalid YAML: {exc.problem or exc.context or 'syntax error'}",
-                                  path=path, line=mark.line + 1 if mark else None,
-                                  code="E232") from None
-        except yaml.reader.ReaderError as exc:  # a control character; its str() is two lines
-            raise VoicecheckError(f"invalid YAML: character U+{exc.character:04X} is not allowed",
-                                  path=path, line=src.count("\n", 0, exc.position) + 1,
-                                  code="E232") from None
-        except yaml.YAMLError as exc:
-            raise VoicecheckError(f"invalid YAML: {str(exc).splitlines()[0]}", path=path,
-                                  code="E232") from None
-        except RecursionError:
-            raise VoicecheckError("invalid YAML: nested too deeply", path=path,
-                                  code="E236") from None
+        root = compose_yaml(src, loader, path, "E232", "E236")
         self.data: Any = None if root is None else self._build(root, 0)
         self._spans.sort()
         self._span_starts = [a for a, _ in self._spans]
