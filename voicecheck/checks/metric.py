@@ -54,11 +54,8 @@ class MetricRule:
         return out
 
     def _reading_ease(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
-        least = ctx.guide.readability.get("min_words", 25)
-        if not draft.sentences or sum(t.is_word for t in draft.tokens) < least:
-            return []  # too short to judge, whichever of its words have letters
         words = [t.text for t in draft.tokens if t.is_word and _has_letter(t.text)]
-        if len(words) < least:
+        if len(words) < ctx.guide.readability.get("min_words", 25) or not draft.sentences:
             return []
         if self.lang == "en":
             floor = ctx.guide.readability.get("min_reading_ease")
