@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voicecheck.text.draft import tokenize
+from voicecheck.text.draft import make_draft, tokenize
 from voicecheck.text.normalize import clean, fold
 from voicecheck.text.pipeline import get_nlp
 
@@ -56,6 +56,18 @@ def test_any_text_matches_spacy_pipeline(text, lang):
     ref_tokens, ref_sentences = _reference(folded, lang)
     assert [(t.text, t.start, t.end, t.is_word) for t in tokens] == ref_tokens
     assert sentences == ref_sentences
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=30), st.sampled_from(["en", "id", "ms", "fa"]))
+def test_words_and_openers_are_read_off_tokens_and_sentences(pieces, lang):
+    """The words and sentence openers a draft collects while tokenizing are the word tokens
+    and each sentence's first word token."""
+    draft = make_draft("".join(pieces), lang)
+    assert draft.word_texts == [t.text for t in draft.tokens if t.is_word]
+    openers = [next(t.text for t in draft.tokens[a:b] if t.is_word)
+               for a, b in draft.sentences if any(t.is_word for t in draft.tokens[a:b])]
+    assert draft.openers == openers
 
 
 def test_vocabulary_stays_bounded(monkeypatch):

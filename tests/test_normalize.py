@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voicecheck.text.normalize import clean, fold, fold_phrase
+from voicecheck.text.normalize import _SPACED_HINT, _SPACED_LETTERS, clean, fold, fold_phrase
 
 # Text drawn from the scripts and tricks replies really contain: Latin with accents, Persian
 # with ZWNJ, emoji with ZWJ and skin tones, combining marks, bidi controls, full-width forms.
@@ -39,6 +39,22 @@ def test_fold_spans_are_inside_original_and_ordered(text, data):
     assert 0 <= start <= end <= len(text)
     if folded.starts is not None:
         assert folded.starts == sorted(folded.starts)
+
+
+# Letters, digits, apostrophes and every separator the spaced-letters pattern knows, so that
+# letter-spaced runs (and near misses) are common in the drawn text.
+SPACED = st.lists(st.tuples(st.sampled_from(list("ab1'\u00e9\u0645") + ["ab", "I"]),
+                            st.sampled_from(list(" .-_*·") + ["  ", " . ", "", "-*"])),
+                  max_size=12).map(lambda pairs: "".join(a + b for a, b in pairs))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(SPACED, TEXT))
+def test_spaced_letters_hint_is_necessary(text):
+    """fold() skips the spaced-letters search when the cheap hint finds nothing: every run
+    the full pattern finds must contain a hint match."""
+    if _SPACED_LETTERS.search(text):
+        assert _SPACED_HINT.search(text)
 
 
 @settings(max_examples=200, deadline=None)

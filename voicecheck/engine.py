@@ -145,20 +145,8 @@ class RuleSet:
         return plan
 
 
-def _tone_inputs(draft: Draft) -> tuple[list[str], list[str]]:
-    """(words, first word of each sentence) of a draft, as the tone features read them."""
-    tokens = draft.tokens
-    openers = []
-    for first, last in draft.sentences:
-        word = next((t.text for t in tokens[first:last] if t.is_word), None)
-        if word is not None:
-            openers.append(word)
-    return [t.text for t in tokens if t.is_word], openers
-
-
 def _tone_features(draft: Draft, signals: list[str]) -> dict[str, float]:
-    words, openers = _tone_inputs(draft)
-    return extract(draft.original, words, draft.lang, signals, openers)
+    return extract(draft.original, draft.word_texts, draft.lang, signals, draft.openers)
 
 
 def _require_unicode(text: str, what: str, path: str | None) -> None:
@@ -275,7 +263,7 @@ class Checker:
             return None
         from voicecheck.tone.model import ToneResult
 
-        words, openers = _tone_inputs(draft)
+        words, openers = draft.word_texts, draft.openers
         result = ToneResult()
         for model in models:
             result.update(model.predict_reply(draft.original, words, draft.lang, signals,

@@ -54,7 +54,7 @@ class MetricRule:
         return out
 
     def _reading_ease(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
-        words = [t.text for t in draft.tokens if t.is_word and _has_letter(t.text)]
+        words = [w for w in draft.word_texts if w.isalpha() or _has_letter(w)]
         if len(words) < ctx.guide.readability.get("min_words", 25) or not draft.sentences:
             return []
         if self.lang == "en":

@@ -37,6 +37,8 @@ class Draft:
     sentences: list[tuple[int, int]]  # token index ranges [first, last)
     context: dict = field(default_factory=dict)
     line_starts: list[int] | None = None  # offsets where each line begins (on first use)
+    word_texts: list[str] = field(default_factory=list)  # tokens that are not punctuation
+    openers: list[str] = field(default_factory=list)  # the first word of each sentence
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of an original offset, as `model.line_col` counts them,
@@ -62,9 +64,6 @@ class Draft:
         """Span of the original text behind tokens[first:last]."""
         return self.original_span(self.tokens[first].start, self.tokens[last - 1].end)
 
-    def words(self) -> list[Token]:
-        return [t for t in self.tokens if t.is_word]
-
 
 def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, int]]]:
     """Tokens (with lemmas) and sentence token ranges of an already folded text.
@@ -73,6 +72,14 @@ def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, 
     the tokenizing); sentences are split the way spaCy's `sentencizer` does it — a sentence
     ends after a run of sentence-final punctuation — on that array.
     """
+    tokens, sentences, _words, _openers = _tokenize(folded_text, lang)
+    return tokens, sentences
+
+
+def _tokenize(folded_text: str, lang: str
+              ) -> tuple[list[Token], list[tuple[int, int]], list[str], list[str]]:
+    """`tokenize`, plus the words (tokens that are not punctuation) and each sentence's first
+    word, which the tone model and the metrics read: collected in the same pass."""
     nlp = get_nlp(lang)  # first: it imports spaCy the lean way (pipeline.import_spacy)
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
@@ -80,10 +87,13 @@ def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, 
     doc = nlp.tokenizer(folded_text)
     tokens: list[Token] = []
     sentences: list[tuple[int, int]] = []
+    words: list[str] = []
+    openers: list[str] = []
     if not len(doc):
-        return tokens, sentences
+        return tokens, sentences, words, openers
     final = _sentence_final()
     first = 0
+    opened = -1  # the start of the last sentence whose first word is in `openers`
     seen_final = False
     lemma = lemmas.get
     new = tuple.__new__  # Token(...) without NamedTuple's keyword handling: a third faster
@@ -100,10 +110,15 @@ def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, 
             seen_final = True
         if space:
             continue
+        if not punct:
+            words.append(text)
+            if opened != first:
+                openers.append(text)
+                opened = first
         append(new(Token, (text, lemma(text, text), idx, idx + length, not punct)))
     if len(tokens) > first:
         sentences.append((first, len(tokens)))
-    return tokens, sentences
+    return tokens, sentences, words, openers
 
 
 @cache
@@ -125,5 +140,5 @@ def make_draft(text: str, lang: str) -> Draft:
     if len(folded.text) > MAX_TEXT:
         raise VoicecheckError(f"input is too long: {len(folded.text):,} characters after "
                               f"normalisation (at most {MAX_TEXT:,})", code="E201")
-    tokens, sentences = tokenize(folded.text, lang)
-    return Draft(text, lang, cleaned, folded, tokens, sentences)
+    tokens, sentences, words, openers = _tokenize(folded.text, lang)
+    return Draft(text, lang, cleaned, folded, tokens, sentences, {}, None, words, openers)

@@ -66,6 +66,9 @@ _SPACED_LETTERS = re.compile(
     r"(?<![^\W_])(?:[^\W\d_](?:[ .\-_*·]{1,3}))(?:(?:[^\W\d_]|')(?:[ .\-_*·]{1,3})){2,}"
     r"[^\W\d_](?![^\W_])"
 )
+# What every letter-spaced run contains: two single letters (or apostrophes) between
+# separators — the first two of its middle letters.
+_SPACED_HINT = re.compile(r"[ .\-_*·](?:[^\W\d_]|')[ .\-_*·]{1,3}(?:[^\W\d_]|')[ .\-_*·]")
 _SEPARATOR_RUN = re.compile(r"[ .\-_*·]+")
 # Markup left in a reply (HTML from helpdesk exports: "<br />", "<p>") separates words.
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?>")
@@ -292,10 +295,12 @@ def fold(cleaned: MappedText, slots: bool = True) -> MappedText:
         for match in _TAG.finditer(low):
             spaces.append(match.start())  # the tag becomes one space, kept on its "<"
             drop.update(range(match.start() + 1, match.end()))
-    for match in _MASK_IN_WORD.finditer(low):
-        drop.update(range(match.start(), match.end()))
-    for match in _SPACED_LETTERS.finditer(low):
-        drop.update(_spaced_drops(match))
+    if "*" in low or "_" in low or "\u00b7" in low or "\u2022" in low:  # a mask needs one
+        for match in _MASK_IN_WORD.finditer(low):
+            drop.update(range(match.start(), match.end()))
+    if _SPACED_HINT.search(low):  # twice as fast as _SPACED_LETTERS, and most text has none
+        for match in _SPACED_LETTERS.finditer(low):
+            drop.update(_spaced_drops(match))
     found: list[tuple[int, int]] = []
     if slots and ("{" in low or "%" in low):
         for match in _SLOT_RE.finditer(low):
