@@ -216,6 +216,30 @@ def test_indexed_features_equal_extract_on_any_text(text):
     _assert_same(slow, fast)
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "a b", "b c", "c", "x1", "x22", "a 1", ""]),
+                max_size=12), st.integers(0, 2**16))
+def test_indexer_counts_equal_extract_for_odd_words(words, seed):
+    """Words holding spaces or digits, repeated pairs, and a vocabulary that knows only
+    some of the features: the indexer's counts are extract()'s counts of the known ones."""
+    import math
+    import random
+    from collections import Counter
+
+    from voicecheck.tone.features import Indexer, extract
+
+    feats = extract("", words, "en")
+    names = sorted(feats)
+    known = set(random.Random(seed).sample(names, len(names) // 2))
+    index = {name: i for i, name in enumerate(names) if name in known}
+    found, _fixed = Indexer(index).counted("", words, "en")
+    got = {i: 1.0 + math.log(c) for i, c in Counter(found).items()}
+    want = {index[k]: v for k, v in feats.items()
+            if k in index and not k.startswith(("s:", "l:"))}
+    assert got.keys() == want.keys()
+    assert all(abs(got[i] - want[i]) < 1e-9 for i in got)
+
+
 def test_predict_reply_equals_predict_of_extract():
     from voicecheck.engine import Checker
     from voicecheck.text.draft import make_draft
