@@ -46,6 +46,8 @@ class MetricRule:
             return []
         out = []
         for first, last in draft.sentences:
+            if last - first <= limit:
+                continue  # fewer tokens than the limit, so fewer words
             count = sum(1 for t in draft.tokens[first:last] if t.is_word)
             if count > limit:
                 start, end = draft.token_span(first, last)
@@ -54,8 +56,11 @@ class MetricRule:
         return out
 
     def _reading_ease(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
+        least = ctx.guide.readability.get("min_words", 25)
+        if len(draft.word_texts) < least:
+            return []  # too short to measure, before counting only the words with letters
         words = [w for w in draft.word_texts if w.isalpha() or _has_letter(w)]
-        if len(words) < ctx.guide.readability.get("min_words", 25) or not draft.sentences:
+        if len(words) < least or not draft.sentences:
             return []
         if self.lang == "en":
             floor = ctx.guide.readability.get("min_reading_ease")

@@ -20,6 +20,8 @@ _EXCLAMATION = re.compile(r"!+")
 _REPEATED = re.compile(r"[!?]{2,}|\.{4,}")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _UPPER_PAIR = re.compile(r"[A-Z]{2}")
+# In ASCII text, the _WORD matches that are all capitals: whole letter runs of [A-Z]{2,}
+_ASCII_CAPS = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
 _PICTO = ("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF"
           "\u3030\u303D\u3297\u3299\u00A9\u00AE\u203C\u2049\u2122\u2139]")
 _EMOJI = re.compile(
@@ -52,9 +54,7 @@ class StyleRule:
         self.rule = rule
         self.style = rule.params["style"]
         self._allowed_for: tuple[Any, set[str]] | None = None
-
-    def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
-        return getattr(self, "_" + self.style)(draft, ctx, severity)
+        self.run = getattr(self, "_" + self.style)  # (draft, ctx, severity) -> findings
 
     def _finding(self, draft: Draft, severity: str, start: int, end: int,
                  replacements: tuple[str, ...] = (), **values: Any) -> Finding:
@@ -65,6 +65,8 @@ class StyleRule:
         limit = ctx.guide.style.get("max_exclamations")
         if limit is None:
             return []
+        if "!" not in draft.clean.text:
+            return []
         runs = list(_EXCLAMATION.finditer(draft.clean.text))
         out = []
         for match in runs[limit:]:
@@ -74,8 +76,11 @@ class StyleRule:
         return out
 
     def _repeated_punctuation(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
+        text = draft.clean.text
+        if not ("!!" in text or "??" in text or "!?" in text or "?!" in text or "...." in text):
+            return []  # what every match of _REPEATED contains
         out = []
-        for match in _REPEATED.finditer(draft.clean.text):
+        for match in _REPEATED.finditer(text):
             start, end = draft.clean.to_original(match.start(), match.end())
             group = match.group()
             fix = "..." if group.startswith(".") else ("?" if "?" in group else "!")
@@ -91,10 +96,12 @@ class StyleRule:
         if text.lower() == text:
             return []  # no capital letter at all (Persian, lower-case chat)
         allowed = self._allowed(ctx.guide)
-        # str.isupper() is False for caseless scripts (Persian), so only cased words count
-        words = [m for m in _WORD.finditer(text)
-                 if m.group().isupper() and m.group() not in allowed
-                 and not _placeholder(text, m.start(), m.end())]
+        # str.isupper() is False for caseless scripts (Persian), so only cased words count;
+        # in ASCII text the all-capital letter runs are found directly
+        found = _ASCII_CAPS.finditer(text) if text.isascii() else (
+            m for m in _WORD.finditer(text) if m.group().isupper())
+        words = [m for m in found
+                 if m.group() not in allowed and not _placeholder(text, m.start(), m.end())]
         out = []
         i = 0
         while i < len(words):
@@ -127,8 +134,8 @@ class StyleRule:
         limit = ctx.guide.style.get("max_emoji")
         if limit is None:
             return []
-        if draft.original.isascii():
-            return []  # every emoji is outside ASCII
+        if draft.original.isascii() or max(draft.original) < "\u203c":
+            return []  # every emoji that counts has a character from U+203C up
         found = [m for m in _EMOJI.finditer(draft.original) if m.group() not in _NOT_EMOJI]
         return [self._finding(draft, severity, m.start(), m.end(), ("",), limit=limit,
                               count=len(found)) for m in found[limit:]]

@@ -70,8 +70,10 @@ def _locate(draft: Draft, words: list[str]) -> tuple[int, int]:
     for phrase in words:
         parts = phrase.split()
         n = len(parts)
+        head = parts[0] if parts else None
         for i in range(len(tokens) - n + 1):
-            if [t.text for t in tokens[i:i + n]] == parts:
+            if (head is None or tokens[i].text == head) \
+                    and [t.text for t in tokens[i:i + n]] == parts:
                 return draft.token_span(i, i + n)
     if draft.sentences:
         first, last = draft.sentences[0]
