@@ -124,10 +124,11 @@ def identify(text: str, allowed: tuple[str, ...] | None = None) -> LanguageGuess
 
 def _identify(text: str) -> LanguageGuess:
     sample = text[:4000]
-    arabic = len(_ARABIC.findall(sample))
-    latin = len(_LATIN.findall(sample))
-    if arabic and arabic >= latin:
-        return LanguageGuess("fa", arabic / (arabic + latin), "script")
+    arabic = 0 if sample.isascii() else len(_ARABIC.findall(sample))
+    if arabic:  # Latin letters are counted only when there is Arabic script to weigh
+        latin = len(_LATIN.findall(sample))
+        if arabic >= latin:
+            return LanguageGuess("fa", arabic / (arabic + latin), "script")
     words = _WORD.findall(sample.lower())
     counts = _marker_counts(words)
     en = counts["en"][0]
