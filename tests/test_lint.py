@@ -383,3 +383,28 @@ def test_disable_next_line_inside_a_json_string(tmp_path, monkeypatch):
     codes = [f.code for r in run.reports for f in r.findings]
     assert codes.count("VC110") == 1
     assert "VC901" not in codes
+
+
+def test_fast_builders_make_the_same_objects():
+    """The cache decoder's and worker unpacker's builders set every slot, as the frozen
+    dataclasses' constructors do, and the objects stay frozen."""
+    import dataclasses
+
+    from voicecheck.io.lint import _finding, _report, _suggestion
+    from voicecheck.model import Finding, Report, Suggestion
+
+    fix = ("please", 3, 9, True)
+    assert _suggestion(*fix) == Suggestion(*fix)
+    args = ("VC110", "robotic-apology", "warning", "msg", 1, 5, 2, 3, "sorry",
+            (Suggestion(*fix),), "empathy")
+    built = _finding(*args)
+    assert built == Finding(*args)
+    assert dataclasses.astuple(built) == dataclasses.astuple(Finding(*args))
+    report_args = ("a.json", "en", "warn", 80, {"empathy": 90}, (built,), "text",
+                   {"reply_id": "r1", "title": None})
+    report = _report(*report_args)
+    reference = Report(*report_args)
+    for field in dataclasses.fields(Report):
+        assert getattr(report, field.name) == getattr(reference, field.name)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.code = "VC111"

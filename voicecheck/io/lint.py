@@ -62,9 +62,14 @@ class LintOptions:
 
 
 def _spec(patterns: Iterable[str]) -> Any:
+    """A gitignore-style matcher of `patterns`; None when there are none (pathspec, whose
+    import costs as much as a cached run's decoding of 4,000 reports, is then not loaded)."""
+    patterns = list(patterns)
+    if not patterns:
+        return None
     import pathspec
 
-    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 @dataclass
@@ -151,6 +156,8 @@ def _relative(path: Path, root: Path) -> str | None:
 
 
 def _excluded(path: Path, info: _GuideInfo) -> bool:
+    if info.exclude is None:
+        return False
     rel = _relative(path, info.root)
     return rel is not None and info.exclude.match_file(rel)
 
@@ -243,6 +250,70 @@ def _pack(report: Report) -> list[Any]:
              for f in report.findings]]
 
 
+def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The slot descriptors' setters of a frozen slots dataclass, in field order; `names`
+    must be its fields, so a field added to the model fails here, at import, not silently."""
+    from dataclasses import fields
+
+    if tuple(f.name for f in fields(cls)) != names:
+        raise RuntimeError(f"{cls.__name__} fields changed: update the builders in lint.py")
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+# The cache decoder and the parent of worker processes build tens of thousands of findings and
+# reports; a frozen dataclass's __init__ sets each field through object.__setattr__, which
+# looks the name up again. Setting the slots directly takes half the time. Same objects
+# (tests/test_lint.py compares them with the constructors').
+_FINDING_SET = _slot_setters(Finding, ("code", "rule", "severity", "message", "start", "end",
+                                       "line", "column", "text", "suggestions", "dimension"))
+_REPORT_SET = _slot_setters(Report, ("path", "language", "verdict", "score", "scores",
+                                     "findings", "text", "extra"))
+_SUGGESTION_SET = _slot_setters(Suggestion, ("text", "start", "end", "safe"))
+
+
+def _finding(code: str, rule: str, severity: str, message: str, start: int, end: int,
+             line: int, column: int, text: str, suggestions: tuple, dimension: str,
+             _new: Any = object.__new__, _set: tuple = _FINDING_SET) -> Finding:
+    f = _new(Finding)
+    _set[0](f, code)
+    _set[1](f, rule)
+    _set[2](f, severity)
+    _set[3](f, message)
+    _set[4](f, start)
+    _set[5](f, end)
+    _set[6](f, line)
+    _set[7](f, column)
+    _set[8](f, text)
+    _set[9](f, suggestions)
+    _set[10](f, dimension)
+    return f
+
+
+def _report(path: str | None, language: str, verdict: str, score: int, scores: dict,
+            findings: tuple, text: str, extra: dict,
+            _new: Any = object.__new__, _set: tuple = _REPORT_SET) -> Report:
+    r = _new(Report)
+    _set[0](r, path)
+    _set[1](r, language)
+    _set[2](r, verdict)
+    _set[3](r, score)
+    _set[4](r, scores)
+    _set[5](r, findings)
+    _set[6](r, text)
+    _set[7](r, extra)
+    return r
+
+
+def _suggestion(text: str, start: int, end: int, safe: bool,
+                _new: Any = object.__new__, _set: tuple = _SUGGESTION_SET) -> Suggestion:
+    s = _new(Suggestion)
+    _set[0](s, text)
+    _set[1](s, start)
+    _set[2](s, end)
+    _set[3](s, safe)
+    return s
+
+
 def _unpack(packed: list[Any], text: str, path: str | None = None,
             position: Callable[[int], tuple[int, int]] | None = None) -> Report:
     """The Report `_pack` made plain, from a worker process; `position` (reply offset → file
@@ -252,10 +323,11 @@ def _unpack(packed: list[Any], text: str, path: str | None = None,
     for code, rule, severity, message, start, end, line, column, found, fixes, dim in items:
         if position is not None:
             line, column = position(start)
-        findings.append(Finding(code, rule, severity, message, start, end, line, column, found,
-                                tuple(Suggestion(fix, a, b, bool(safe))
-                                      for fix, a, b, safe in fixes) if fixes else (), dim))
-    return Report(path, language, verdict, score, scores, tuple(findings), text, extra)
+        findings.append(_finding(code, rule, severity, message, start, end, line, column,
+                                 found, tuple(_suggestion(fix, a, b, bool(safe))
+                                              for fix, a, b, safe in fixes) if fixes else (),
+                                 dim))
+    return _report(path, language, verdict, score, scores, tuple(findings), text, extra)
 
 
 def _init_spawned(keys: list[str | None]) -> None:  # pragma: no cover - non-fork platforms
@@ -524,7 +596,7 @@ def _cache_decode(data: bytes, path: str) -> list[Report]:
     IndexError. (Written for speed: on a fully cached run this is most of the time.)"""
     doc = json.loads(data)
     keys, strings = doc["keys"], doc["strings"]
-    finding, suggestion, report = Finding, Suggestion, Report
+    finding, suggestion, report = _finding, _suggestion, _report
     out = []
     for text, lang, verdict, score, scores, extra, items in doc["reports"]:
         findings: Any = ()
