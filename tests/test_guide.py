@@ -89,6 +89,19 @@ def test_guide_is_found_walking_up(tmp_path):
     assert find_guide(draft) == guide
 
 
+def test_yaml_boolean_words_as_keys_keep_their_text(tmp_path):
+    """`off:` is a YAML 1.1 boolean; as a key it must still read as the word written."""
+    text = "We apologize for any inconvenience."
+    path = tmp_path / "g.yaml"
+    path.write_text("rules:\n  VC110: {off: true}\n  VC111:\n    off: yes\n", encoding="utf-8")
+    guide = load_guide(str(path))
+    assert guide.rules["VC110"] == {"off": True}
+    assert "VC110" not in [f.code for f in Checker(guide).check(text, lang="en").findings]
+    path.write_text("rules:\n  VC110: {off: true, 'off': false}\n", encoding="utf-8")
+    with pytest.raises(VoicecheckError, match="duplicate key 'off'"):
+        load_guide(str(path))
+
+
 def test_rule_overrides_by_code_and_slug():
     text = "We apologize for any inconvenience."
     off = Checker(guide_from_mapping({"rules": {"VC110": "off"}}))

@@ -102,7 +102,10 @@ class _Builder:
                 if not isinstance(key, (str, int, float, bool)):
                     raise VoicecheckError("mapping keys must be plain words", path=self.source,
                                           line=key_node.start_mark.line + 1, code="E102")
-                key = str(key) if not isinstance(key, str) else key
+                if not isinstance(key, str):
+                    # a key is a name: `off:` and `yes:` (YAML 1.1 booleans) or `0x10:` keep
+                    # the words written, not "False", "True" or "16"
+                    key = key_node.value
                 if key in out:
                     raise VoicecheckError(f"duplicate key '{key}'", path=self.source,
                                           line=key_node.start_mark.line + 1, code="E102")
