@@ -3,8 +3,11 @@
     python bench/peers/vale/make_style.py     # rewrites bench/peers/vale/styles/Voicecheck/
 
 Phrase rules become Vale `existence` rules and substitution rules become `substitution`
-rules, with the same phrases: voicecheck's `{a|b}` alternatives turn into regex groups and
-`*` (any one word) into `\\w+`. What Vale cannot mirror: voicecheck matches inflected forms
+rules, with the same phrases: voicecheck's `{a|b}` alternatives turn into regex groups, `*`
+(any one word) into `\\w+` (inside groups too), a punctuation token may follow a word without
+a space, `^` (the phrase begins a sentence or a line) becomes a line start or sentence-final
+punctuation before the phrase, and `[…]` (report only these words) is dropped: Vale reports
+the whole phrase. What Vale cannot mirror: voicecheck matches inflected forms
 through lemma tables ("apologized" for "apologize" in rules that inflect) and sees through
 disguises (zero-width characters, look-alikes, letter spacing); Vale matches the words as
 written, case-insensitively. The generated files are committed, so running the benchmark
@@ -21,6 +24,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
+sys.path.insert(0, str(ROOT))  # voicecheck's own phrase expansion
 OUT = HERE / "styles" / "Voicecheck"
 
 # code -> Vale rule name; a subset covering the flaw categories of flawed.yaml that
@@ -39,23 +43,41 @@ SUBSET = {
 LEVEL = {"error": "error", "warning": "warning", "info": "suggestion"}
 
 
-def to_regex(phrase: str) -> str:
-    """voicecheck phrase syntax to a Vale token regex.
+_WORDISH = re.compile(r"\w")
 
-    >>> to_regex("{we|i} {apologize|apologise} for {any|} inconvenience")
-    '(?:we|i) (?:apologize|apologise) for (?:any|) ?inconvenience'
-    """
+
+def _variant(tokens: list[str]) -> str:
+    """One expanded phrase as regex: `*` is any one word; a punctuation token may follow the
+    word before it without a space ("obviously , the" matches "Obviously, the")."""
     out = []
-    for i, part in enumerate(re.split(r"\{([^{}]*)\}", phrase)):
-        if i % 2:
-            out.append("(?:" + "|".join(re.escape(a).replace("\\ ", " ") for a in
-                                        part.split("|")) + ")")
+    for i, token in enumerate(tokens):
+        word = r"\w+" if token == "*" else re.escape(token)
+        if i and token != "*" and not _WORDISH.search(token):
+            out.append(" ?" + word)
         else:
-            out.append(re.escape(part).replace("\\ ", " ").replace("\\*", r"\w+"))
-    regex = "".join(out)
-    # an empty alternative makes the word optional: "(?:any|) inconvenience" must also match
-    # "inconvenience" with one space
-    return re.sub(r"\|\) ", "|) ?", regex)
+            out.append((" " if i else "") + word)
+    return "".join(out)
+
+
+def to_regex(phrase: str) -> str:
+    """voicecheck phrase syntax to a Vale token regex: the phrase's variants (as voicecheck
+    expands them) as alternatives.
+
+    >>> to_regex("{we|i} apologize for {any|} delays")
+    '(?:we apologize for any delays|we apologize for delays|i apologize for any delays|i apologize for delays)'
+    >>> print(to_regex("^ [{obviously|clearly}] , it's * there"))
+    (?:^|[.!?] )(?:obviously ?, it's \\w+ there|clearly ?, it's \\w+ there)
+    """
+    from voicecheck.guide.phrases import expand
+
+    text = phrase.strip()
+    anchored = text.startswith("^")
+    if anchored:
+        text = text[1:].strip()
+    text = text.replace("[", "").replace("]", "")  # Vale reports the whole match
+    variants = list(dict.fromkeys(_variant(v.split()) for v in expand(text) if v.split()))
+    regex = variants[0] if len(variants) == 1 else "(?:" + "|".join(variants) + ")"
+    return ("(?:^|[.!?] )" if anchored else "") + regex
 
 
 def rules_by_code() -> dict[str, dict]:
