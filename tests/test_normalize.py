@@ -29,6 +29,27 @@ def test_clean_offsets_map_back(text):
 
 
 @settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_clean_equals_character_by_character_reference(text):
+    """clean() translates runs in C and walks only the characters that drop or expand; the
+    result is the per-character mapping, offsets included."""
+    from voicecheck.text.normalize import _clean_char
+
+    chars, starts, ends = [], [], []
+    for i, c in enumerate(text):
+        piece = _clean_char(c)
+        chars.append(piece)
+        starts += [i] * len(piece)
+        ends += [i + 1] * len(piece)
+    cleaned = clean(text)
+    assert cleaned.text == "".join(chars)
+    if cleaned.starts is not None:
+        assert (cleaned.starts, cleaned.ends) == (starts, ends)
+    else:
+        assert starts == list(range(len(text)))
+
+
+@settings(max_examples=400, deadline=None)
 @given(TEXT, st.data())
 def test_fold_spans_are_inside_original_and_ordered(text, data):
     folded = fold(clean(text))

@@ -185,28 +185,27 @@ def _apply(source: MappedText, table: _Table) -> MappedText:
     pattern = table.pattern()
     if pattern is None or not pattern.search(text):
         return MappedText(translated, source.starts, source.ends, source.original_length)
+    # `translated` is already the text (the same table, character by character); only the
+    # offset maps need the irregular characters one by one
     s_map = source.starts if source.starts is not None else range(len(text))
     e_map = source.ends if source.ends is not None else range(1, len(text) + 1)
-    out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
     for match in pattern.finditer(text):
         i = match.start()
         if i > pos:
-            out.append(text[pos:i].translate(table))
             starts.extend(s_map[pos:i])
             ends.extend(e_map[pos:i])
-        piece = table[ord(text[i])]
-        out.append(piece)
-        starts.extend([s_map[i]] * len(piece))
-        ends.extend([e_map[i]] * len(piece))
+        size = len(table[ord(text[i])])
+        if size:
+            starts.extend([s_map[i]] * size)
+            ends.extend([e_map[i]] * size)
         pos = i + 1
     if pos < len(text):
-        out.append(text[pos:].translate(table))
         starts.extend(s_map[pos:])
         ends.extend(e_map[pos:])
-    return MappedText("".join(out), starts, ends, source.original_length)
+    return MappedText(translated, starts, ends, source.original_length)
 
 
 _CLEAN_TABLE = _Table(lambda c: _clean_char(c))
