@@ -91,6 +91,7 @@ class ToneModel:
         self.thresholds = {h: float(spec.get("threshold", 0.5)) for h, spec in self.heads.items()}
         self._np = np
         self.indexer = Indexer(self.index)
+        self._words_of: dict[int, str | None] = {}  # vocabulary index -> readable() of it
 
     @classmethod
     def load(cls, directory: str | Path) -> ToneModel:
@@ -212,12 +213,17 @@ class ToneModel:
             order = self._np.argsort(contrib)
             if upward:
                 order = order[::-1]
+            # walked as lists: most features are character n-grams nobody can read, and numpy
+            # scalars cost more than the walk
+            values, names, words_of = contrib.tolist(), idx.tolist(), self._words_of
             out = []
-            for j in order:
-                value = float(contrib[j])
+            for j in order.tolist():
+                value = values[j]
                 if (value <= 0 if upward else value >= 0) or len(out) >= k:
                     break
-                words = readable(self.vocab[idx[j]])
+                words = words_of.get(names[j], False)
+                if words is False:
+                    words = words_of[names[j]] = readable(self.vocab[names[j]])
                 if words:
                     out.append((words, round(value, 3)))
             return out
