@@ -16,7 +16,12 @@ sync_api = pytest.importorskip("playwright.sync_api",
                                reason="needs playwright (pip install -e '.[test]')")
 
 from voicecheck.server import create_app  # noqa: E402
+from voicecheck.server.payload import Limits  # noqa: E402
 from voicecheck.server.run import background  # noqa: E402
+
+# the server shares this process with pytest: no shedding because a garbage collection held
+# the loop for 30 ms (shedding is tested in test_server.py)
+_CALM = Limits(queue_timeout=5.0, time_budget=30.0)
 
 CHROMIUM = next((p for p in (os.environ.get("VOICECHECK_CHROMIUM"), "/usr/bin/chromium",
                              shutil.which("chromium"), shutil.which("chromium-browser"))
@@ -51,7 +56,7 @@ def _open(browser, url: str):
 
 @pytest.fixture(scope="module")
 def page(browser):
-    with background(create_app()) as url:
+    with background(create_app(limits=_CALM)) as url:
         page = _open(browser, url)
         page.wait_for_selector("#guide option[value='default']", state="attached")
         yield page
@@ -119,7 +124,7 @@ def test_reply_markup_is_shown_as_text(page):
 
 def test_token_asked_for_when_the_api_wants_one(browser):
     token = "playground-token-1234567890"
-    with background(create_app(token=token)) as url:
+    with background(create_app(token=token, limits=_CALM)) as url:
         page = _open(browser, url)
         page.wait_for_selector("#token-label:not([hidden])")
         assert "E255" in page.inner_text("#status")

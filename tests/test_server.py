@@ -34,7 +34,12 @@ def guide_set() -> GuideSet:
 
 @pytest.fixture(scope="module")
 def server(guide_set):
-    app = create_app(guides=guide_set, limits=Limits(body_timeout=0.6, max_text=5_000))
+    # These tests are about requests and answers, not timing: the server shares this process
+    # with pytest (a garbage collection of its heap, or a first check building caches on a
+    # fresh machine, can hold the loop past the 30 ms default), so the queue wait and the time
+    # budget are generous here. Shedding has its own tests, each with its own app and limits.
+    app = create_app(guides=guide_set, limits=Limits(body_timeout=0.6, max_text=5_000,
+                                                     queue_timeout=5.0, time_budget=30.0))
     with background(app) as url:
         yield url, app
 
