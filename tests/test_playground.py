@@ -15,13 +15,12 @@ pytest.importorskip("starlette", reason="needs the server extra: pip install -e 
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="needs playwright (pip install -e '.[test]')")
 
+from tests.conftest import CALM  # noqa: E402
 from voicecheck.server import create_app  # noqa: E402
 from voicecheck.server.payload import Limits  # noqa: E402
 from voicecheck.server.run import background  # noqa: E402
 
-# the server shares this process with pytest: no shedding because a garbage collection held
-# the loop for 30 ms (shedding is tested in test_server.py)
-_CALM = Limits(queue_timeout=5.0, time_budget=30.0)
+_CALM = Limits(**CALM)  # no shedding in a test about the page (tests/conftest.py)
 
 CHROMIUM = next((p for p in (os.environ.get("VOICECHECK_CHROMIUM"), "/usr/bin/chromium",
                              shutil.which("chromium"), shutil.which("chromium-browser"))

@@ -18,6 +18,7 @@ pytest.importorskip("uvicorn", reason="needs the server extra: pip install -e '.
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
+from tests.conftest import CALM  # noqa: E402
 from voicecheck.server import Limits, create_app  # noqa: E402
 from voicecheck.server.guides import GuideSet  # noqa: E402
 from voicecheck.server.run import background  # noqa: E402
@@ -34,12 +35,7 @@ def guide_set() -> GuideSet:
 
 @pytest.fixture(scope="module")
 def server(guide_set):
-    # These tests are about requests and answers, not timing: the server shares this process
-    # with pytest (a garbage collection of its heap, or a first check building caches on a
-    # fresh machine, can hold the loop past the 30 ms default), so the queue wait and the time
-    # budget are generous here. Shedding has its own tests, each with its own app and limits.
-    app = create_app(guides=guide_set, limits=Limits(body_timeout=0.6, max_text=5_000,
-                                                     queue_timeout=5.0, time_budget=30.0))
+    app = create_app(guides=guide_set, limits=Limits(body_timeout=0.6, max_text=5_000, **CALM))
     with background(app) as url:
         yield url, app
 
@@ -331,7 +327,7 @@ def test_security_headers(client):
 
 
 def test_bearer_token(guide_set):
-    app = create_app(guides=guide_set, token=TOKEN)
+    app = create_app(guides=guide_set, token=TOKEN, limits=Limits(**CALM))
     with background(app) as url:
         c = Client(url)
         status, head, payload = c.json("POST", "/v1/check", {"text": "hi"})
@@ -348,7 +344,8 @@ def test_bearer_token(guide_set):
 
 
 def test_cors_only_for_the_given_origin(guide_set):
-    app = create_app(guides=guide_set, cors_origins=("https://inbox.example",))
+    app = create_app(guides=guide_set, cors_origins=("https://inbox.example",),
+                     limits=Limits(**CALM))
     with background(app) as url:
         c = Client(url)
         status, head, _ = c.request("OPTIONS", "/v1/check", headers={
@@ -461,7 +458,7 @@ def test_time_budget_in_the_thread_pool(guide_set):
 
 
 def test_pool_and_inline_give_the_same_report(guide_set, client):
-    app = create_app(guides=guide_set, limits=Limits(inline_below=0))
+    app = create_app(guides=guide_set, limits=Limits(inline_below=0, **CALM))
     with background(app) as url:
         pooled = Client(url).json("POST", "/v1/check", {"text": APOLOGY})[2]
     inline = client.json("POST", "/v1/check", {"text": APOLOGY})[2]
@@ -477,7 +474,7 @@ def test_shutting_down_answers_503(guide_set):
 
 
 def test_internal_error_is_json_500_with_the_request_id(guide_set, monkeypatch):
-    app = create_app(guides=guide_set)
+    app = create_app(guides=guide_set, limits=Limits(**CALM))
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -513,7 +510,7 @@ def _wait_for(predicate, seconds: float = 20.0):
 def test_guides_folder_reload_and_last_good_version(tmp_path: Path):
     (tmp_path / "acme.yaml").write_text(ACME, encoding="utf-8")
     guides = GuideSet(tmp_path, poll_seconds=0.1)
-    app = create_app(guides=guides)
+    app = create_app(guides=guides, limits=Limits(**CALM))
     text = "No worries, we will sort it out."
     with background(app) as url:
         c = Client(url)
@@ -559,7 +556,7 @@ def test_bad_guide_at_startup_is_listed_not_fatal(tmp_path: Path):
     guides = GuideSet(tmp_path)
     entry = guides.get("broken")
     assert entry.checker is None and entry.describe()["status"] == "error"
-    app = create_app(guides=guides)
+    app = create_app(guides=guides, limits=Limits(**CALM))
     with background(app) as url:
         status, _, payload = Client(url).json("POST", "/v1/check",
                                               {"text": "hi", "guide": "broken"})
@@ -675,7 +672,7 @@ def test_trickling_headers_are_cut_off_and_others_are_served(guide_set, monkeypa
     from voicecheck.server.protocol import GuardedHTTPProtocol
 
     monkeypatch.setattr(GuardedHTTPProtocol, "header_timeout", 0.5)
-    with background(create_app(guides=guide_set)) as url:
+    with background(create_app(guides=guide_set, limits=Limits(**CALM))) as url:
         parts = urlsplit(url)
         stalled = []
         for _ in range(300):  # slowloris: headers that never end
@@ -699,7 +696,7 @@ def test_trickling_headers_are_cut_off_and_others_are_served(guide_set, monkeypa
 
 
 def test_short_checks_inline_batches_in_the_pool(guide_set):
-    app = create_app(guides=guide_set)
+    app = create_app(guides=guide_set, limits=Limits(**CALM))
     threads: list[str] = []
     real_run = app.service._run
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CALM
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "presend"
 BAD = "Hi {{first_name}}, we apologize for any inconvenience. As per our policy, no refunds."
 GOOD = "Sorry about the double charge, Sam. I've refunded the second payment today."
@@ -38,8 +40,7 @@ def test_http_hook_against_a_real_server():
     from voicecheck.server.run import background
 
     hook = _load("http_hook")
-    # the server shares this process with pytest: a garbage collection must not shed a request
-    with background(create_app(limits=Limits(queue_timeout=5.0, time_budget=30.0))) as url:
+    with background(create_app(limits=Limits(**CALM))) as url:  # CALM: tests/conftest.py
         ok, message = hook.before_send(BAD, url=url)
         assert not ok and message.startswith("fail")
         ok, message = hook.before_send(GOOD, url=url, channel="email")
