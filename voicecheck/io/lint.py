@@ -250,68 +250,27 @@ def _pack(report: Report) -> list[Any]:
              for f in report.findings]]
 
 
-def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
-    """The slot descriptors' setters of a frozen slots dataclass, in field order; `names`
-    must be its fields, so a field added to the model fails here, at import, not silently."""
+def _slot_builder(cls: type) -> Callable[..., Any]:
+    """A positional constructor of a frozen slots dataclass that sets each slot through its
+    descriptor. The cache decoder and the parent of worker processes build tens of thousands
+    of findings and reports, and a frozen dataclass's __init__ sets every field through
+    object.__setattr__, which looks the name up again: this takes half the time. Generated
+    from the class's own fields, as dataclasses generate __init__, so it cannot fall behind
+    the model (tests/test_lint.py compares the objects with the constructors')."""
     from dataclasses import fields
 
-    if tuple(f.name for f in fields(cls)) != names:
-        raise RuntimeError(f"{cls.__name__} fields changed: update the builders in lint.py")
-    return tuple(cls.__dict__[name].__set__ for name in names)
+    names = [f.name for f in fields(cls)]
+    namespace = {"_new": object.__new__, "_cls": cls,
+                 **{f"_set_{name}": cls.__dict__[name].__set__ for name in names}}
+    body = "".join(f"    _set_{name}(obj, {name})\n" for name in names)
+    exec(f"def build({', '.join(names)}):\n    obj = _new(_cls)\n{body}    return obj\n",
+         namespace)
+    return namespace["build"]
 
 
-# The cache decoder and the parent of worker processes build tens of thousands of findings and
-# reports; a frozen dataclass's __init__ sets each field through object.__setattr__, which
-# looks the name up again. Setting the slots directly takes half the time. Same objects
-# (tests/test_lint.py compares them with the constructors').
-_FINDING_SET = _slot_setters(Finding, ("code", "rule", "severity", "message", "start", "end",
-                                       "line", "column", "text", "suggestions", "dimension"))
-_REPORT_SET = _slot_setters(Report, ("path", "language", "verdict", "score", "scores",
-                                     "findings", "text", "extra"))
-_SUGGESTION_SET = _slot_setters(Suggestion, ("text", "start", "end", "safe"))
-
-
-def _finding(code: str, rule: str, severity: str, message: str, start: int, end: int,
-             line: int, column: int, text: str, suggestions: tuple, dimension: str,
-             _new: Any = object.__new__, _set: tuple = _FINDING_SET) -> Finding:
-    f = _new(Finding)
-    _set[0](f, code)
-    _set[1](f, rule)
-    _set[2](f, severity)
-    _set[3](f, message)
-    _set[4](f, start)
-    _set[5](f, end)
-    _set[6](f, line)
-    _set[7](f, column)
-    _set[8](f, text)
-    _set[9](f, suggestions)
-    _set[10](f, dimension)
-    return f
-
-
-def _report(path: str | None, language: str, verdict: str, score: int, scores: dict,
-            findings: tuple, text: str, extra: dict,
-            _new: Any = object.__new__, _set: tuple = _REPORT_SET) -> Report:
-    r = _new(Report)
-    _set[0](r, path)
-    _set[1](r, language)
-    _set[2](r, verdict)
-    _set[3](r, score)
-    _set[4](r, scores)
-    _set[5](r, findings)
-    _set[6](r, text)
-    _set[7](r, extra)
-    return r
-
-
-def _suggestion(text: str, start: int, end: int, safe: bool,
-                _new: Any = object.__new__, _set: tuple = _SUGGESTION_SET) -> Suggestion:
-    s = _new(Suggestion)
-    _set[0](s, text)
-    _set[1](s, start)
-    _set[2](s, end)
-    _set[3](s, safe)
-    return s
+_finding = _slot_builder(Finding)
+_report = _slot_builder(Report)
+_suggestion = _slot_builder(Suggestion)
 
 
 def _unpack(packed: list[Any], text: str, path: str | None = None,
