@@ -93,6 +93,15 @@ def test_disguises_fold_to_the_plain_word():
         assert fold_phrase(disguised) == plain, disguised
 
 
+def test_every_mask_character_is_dropped_inside_a_word():
+    """fold() looks for masks only when one of _MASKS is present (a chain of `in` tests that
+    must name them all)."""
+    from voicecheck.text.normalize import _MASKS
+
+    for mask in _MASKS:
+        assert fold(clean(f"Your re{mask}fund is late")).text == "your refund is late", mask
+
+
 def test_persian_variants_fold_together():
     assert fold_phrase("می\u200cخواهيد") == fold_phrase("میخواهید")
     assert fold_phrase("كتاب") == fold_phrase("کتاب")

@@ -59,17 +59,20 @@ for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
     _CONFUSABLE[_d] = str(_i)
 
 # Characters dropped inside a word when folding: masking tricks such as "re*fund", "ref_und".
-_MASK_IN_WORD = re.compile(r"(?<=[^\W\d_])[*_·•]+(?=[^\W\d_])")
+_MASKS = "*_·•"
+_MASK_IN_WORD = re.compile(rf"(?<=[^\W\d_])[{_MASKS}]+(?=[^\W\d_])")
+# What separates the letters of a letter-spaced word.
+_SEP = r"[ .\-_*·]"
 # Four or more single letters separated by spaces or dots: "r e f u n d", "r.e.f.u.n.d"
 # (an apostrophe counts as a letter inside: "c.a.n.'.t").
 _SPACED_LETTERS = re.compile(
-    r"(?<![^\W_])(?:[^\W\d_](?:[ .\-_*·]{1,3}))(?:(?:[^\W\d_]|')(?:[ .\-_*·]{1,3})){2,}"
+    rf"(?<![^\W_])(?:[^\W\d_](?:{_SEP}{{1,3}}))(?:(?:[^\W\d_]|')(?:{_SEP}{{1,3}})){{2,}}"
     r"[^\W\d_](?![^\W_])"
 )
 # What every letter-spaced run contains: two single letters (or apostrophes) between
 # separators — the first two of its middle letters.
-_SPACED_HINT = re.compile(r"[ .\-_*·](?:[^\W\d_]|')[ .\-_*·]{1,3}(?:[^\W\d_]|')[ .\-_*·]")
-_SEPARATOR_RUN = re.compile(r"[ .\-_*·]+")
+_SPACED_HINT = re.compile(rf"{_SEP}(?:[^\W\d_]|'){_SEP}{{1,3}}(?:[^\W\d_]|'){_SEP}")
+_SEPARATOR_RUN = re.compile(rf"{_SEP}+")
 # Markup left in a reply (HTML from helpdesk exports: "<br />", "<p>") separates words.
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,300})?/?>")
 # Template slots of helpdesk tools and template languages, matched on folded (lower-case) text:
@@ -294,7 +297,8 @@ def fold(cleaned: MappedText, slots: bool = True) -> MappedText:
         for match in _TAG.finditer(low):
             spaces.append(match.start())  # the tag becomes one space, kept on its "<"
             drop.update(range(match.start() + 1, match.end()))
-    if "*" in low or "_" in low or "\u00b7" in low or "\u2022" in low:  # a mask needs one
+    # a mask needs one of _MASKS (four `in` tests: a fifth of the time of a regex search)
+    if "*" in low or "_" in low or "\u00b7" in low or "\u2022" in low:
         for match in _MASK_IN_WORD.finditer(low):
             drop.update(range(match.start(), match.end()))
     if _SPACED_HINT.search(low):  # twice as fast as _SPACED_LETTERS, and most text has none
