@@ -42,7 +42,7 @@ PIECES = st.sampled_from(["Hi", "thanks", "we", "sorry", ".", "!", "?", "...", "
 @given(st.lists(PIECES, max_size=30), st.sampled_from(["en", "id", "ms", "fa"]))
 def test_tokens_and_sentences_match_spacy_pipeline(pieces, lang):
     folded = fold(clean("".join(pieces))).text
-    tokens, sentences = tokenize(folded, lang)
+    tokens, sentences, _words, _openers = tokenize(folded, lang)
     ref_tokens, ref_sentences = _reference(folded, lang)
     assert [(t.text, t.start, t.end, t.is_word) for t in tokens] == ref_tokens
     assert sentences == ref_sentences
@@ -52,7 +52,7 @@ def test_tokens_and_sentences_match_spacy_pipeline(pieces, lang):
 @given(st.text(max_size=200), st.sampled_from(["en", "fa"]))
 def test_any_text_matches_spacy_pipeline(text, lang):
     folded = fold(clean(text)).text
-    tokens, sentences = tokenize(folded, lang)
+    tokens, sentences, _words, _openers = tokenize(folded, lang)
     ref_tokens, ref_sentences = _reference(folded, lang)
     assert [(t.text, t.start, t.end, t.is_word) for t in tokens] == ref_tokens
     assert sentences == ref_sentences
@@ -83,7 +83,7 @@ def test_vocabulary_stays_bounded(monkeypatch):
         seen.add(id(nlp))
         assert len(nlp.vocab) <= 2_000 + 25
     assert len(seen) > 1  # rebuilt at least once
-    tokens, _ = tokenize("thanks for waiting", "en")
+    tokens = tokenize("thanks for waiting", "en")[0]
     assert [t.text for t in tokens] == ["thanks", "for", "waiting"]
 
 

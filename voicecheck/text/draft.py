@@ -65,21 +65,16 @@ class Draft:
         return self.original_span(self.tokens[first].start, self.tokens[last - 1].end)
 
 
-def tokenize(folded_text: str, lang: str) -> tuple[list[Token], list[tuple[int, int]]]:
-    """Tokens (with lemmas) and sentence token ranges of an already folded text.
+def tokenize(folded_text: str, lang: str
+             ) -> tuple[list[Token], list[tuple[int, int]], list[str], list[str]]:
+    """Tokens (with lemmas) and sentence token ranges of an already folded text, with the
+    words (tokens that are not punctuation) and each sentence's first word, which the tone
+    model and the metrics read: all collected in one pass.
 
     spaCy's tokenizer gives the tokens as one array (no Token objects: they cost more than
     the tokenizing); sentences are split the way spaCy's `sentencizer` does it — a sentence
     ends after a run of sentence-final punctuation — on that array.
     """
-    tokens, sentences, _words, _openers = _tokenize(folded_text, lang)
-    return tokens, sentences
-
-
-def _tokenize(folded_text: str, lang: str
-              ) -> tuple[list[Token], list[tuple[int, int]], list[str], list[str]]:
-    """`tokenize`, plus the words (tokens that are not punctuation) and each sentence's first
-    word, which the tone model and the metrics read: collected in the same pass."""
     nlp = get_nlp(lang)  # first: it imports spaCy the lean way (pipeline.import_spacy)
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
@@ -140,5 +135,5 @@ def make_draft(text: str, lang: str) -> Draft:
     if len(folded.text) > MAX_TEXT:
         raise VoicecheckError(f"input is too long: {len(folded.text):,} characters after "
                               f"normalisation (at most {MAX_TEXT:,})", code="E201")
-    tokens, sentences, words, openers = _tokenize(folded.text, lang)
+    tokens, sentences, words, openers = tokenize(folded.text, lang)
     return Draft(text, lang, cleaned, folded, tokens, sentences, {}, None, words, openers)
