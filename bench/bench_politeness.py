@@ -1,13 +1,15 @@
 """Stanford Politeness Corpus benchmark (Danescu-Niculescu-Mizil et al., ACL 2013).
 
-Binary top-vs-bottom quartile requests, as in the paper: a logistic model on voicecheck's
-tone features, trained on a fixed 80 % of the Wikipedia requests and tested on the other 20 %
+Binary top-vs-bottom quartile requests, as in the paper: a logistic model on the features the
+shipped politeness head reads (the word vectors only if it reads them; `--vectors` adds them
+anyway, for comparison), trained on a fixed 80 % of the Wikipedia requests and tested on the other 20 %
 (in-domain), and trained on all Wikipedia requests and tested on Stack Exchange (cross-domain).
 Paper: 83.8 % in-domain (Wikipedia, SVM with politeness strategies), human agreement 86.7 %.
 Needs ../shared/data/politeness-stanford and scikit-learn.
 
     python bench/bench_politeness.py          # held-out accuracy (report once per candidate)
     python bench/bench_politeness.py --cv     # choose features: CV inside the 80 % only
+    python bench/bench_politeness.py --vectors [--cv]   # with the English word vectors
 
 `--cv` never looks at the 20 % test requests: repeated stratified 5-fold cross-validation
 (3 shuffles) of the training part, mean accuracy per C. Compare feature changes with it and
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ROOT, machine  # noqa: E402
 from voicecheck.engine import Checker  # noqa: E402
+from voicecheck.tone.model import ToneModel  # noqa: E402
 from voicecheck.tone.train import Sample, build_vocab, matrix, split_of  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "politeness-stanford" / "data.jsonl"
@@ -34,7 +37,16 @@ DATA = ROOT.parent / "shared" / "data" / "politeness-stanford" / "data.jsonl"
 C_GRID = (1, 4, 16, 64, 256)
 
 
-def cross_validate(train: list, repeats: int = 3) -> dict[float, tuple[float, float]]:
+def features(fit_on: list, vectors) -> tuple[list[str], list[float]]:
+    """The vocabulary and idf of `fit_on`, then the word vectors' block (as `fit` builds it)."""
+    vocab, idf = build_vocab(fit_on)
+    if vectors is None:
+        return vocab, idf
+    return vocab + vectors.names(), idf + [1.0] * vectors.dim
+
+
+def cross_validate(train: list, vectors, repeats: int = 3
+                   ) -> dict[float, tuple[float, float]]:
     """C -> (mean, sd) accuracy of repeated stratified 5-fold CV inside `train`; each fold
     builds its own vocabulary and idf, as a fresh training run would."""
     import numpy as np
@@ -46,9 +58,9 @@ def cross_validate(train: list, repeats: int = 3) -> dict[float, tuple[float, fl
     for seed in range(repeats):
         for fit_rows, held in StratifiedKFold(5, shuffle=True, random_state=seed).split(y, y):
             part = [train[i] for i in fit_rows]
-            vocab, idf = build_vocab(part)
-            X = matrix(part, vocab, idf)
-            Xh = matrix([train[i] for i in held], vocab, idf)
+            vocab, idf = features(part, vectors)
+            X = matrix(part, vocab, idf, vectors)
+            Xh = matrix([train[i] for i in held], vocab, idf, vectors)
             for C in C_GRID:
                 model = LogisticRegression(C=C, max_iter=3000).fit(X, y[fit_rows])
                 scores[C].append(float((model.predict(Xh) == y[held]).mean()))
@@ -63,11 +75,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cv", action="store_true",
                         help="only cross-validate inside the training 80 %% (no test score)")
+    parser.add_argument("--vectors", action="store_true",
+                        help="add the shipped word vectors even if the politeness head does "
+                             "not read them")
     args = parser.parse_args()
     if not DATA.exists():
         print("needs ../shared/data/politeness-stanford")
         return
     checker = Checker(model=False)
+    shipped = ToneModel.load(ROOT / "models" / "tone")
+    reads = "politeness" in shipped.manifest.get("training", {}).get("vector_heads", [])
+    vectors = shipped.vectors if args.vectors or reads else None
     rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
     rows = [r for r in rows if r["politeness_class"] != 0]
     samples = []
@@ -80,8 +98,9 @@ def main() -> None:
     train = [s for s in wiki if split_of(s.text, "stanford", test=20, dev=0) == "train"]
     test = [s for s in wiki if split_of(s.text, "stanford", test=20, dev=0) == "test"]
     print(f"# bench_politeness — {time.strftime('%Y-%m-%d')} — {machine()}")
+    print(f"word vectors: {'none' if vectors is None else f'{len(vectors.index)} x {vectors.dim}'}")
     if args.cv:
-        results = cross_validate(train)
+        results = cross_validate(train, vectors)
         for C, (mean, sd) in results.items():
             print(f"5-fold CV x3 inside the Wikipedia 80 % ({len(train)} requests), C={C}: "
                   f"accuracy {mean:.4f} (sd {sd:.3f})")
@@ -90,8 +109,8 @@ def main() -> None:
         return
     for name, fit_on, eval_on in (("Wikipedia 80/20 (in-domain)", train, test),
                                   ("Wikipedia -> Stack Exchange (cross-domain)", wiki, stack)):
-        vocab, idf = build_vocab(fit_on)
-        X, Xt = matrix(fit_on, vocab, idf), matrix(eval_on, vocab, idf)
+        vocab, idf = features(fit_on, vectors)
+        X, Xt = matrix(fit_on, vocab, idf, vectors), matrix(eval_on, vocab, idf, vectors)
         y = np.array([s.labels["p"] for s in fit_on])
         yt = np.array([s.labels["p"] for s in eval_on])
         search = GridSearchCV(LogisticRegression(max_iter=3000), {"C": list(C_GRID)},

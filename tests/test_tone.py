@@ -47,7 +47,7 @@ def test_shipped_model_meets_targets_on_held_out_split():
     test = [r for r in records if r["split"] == "test"]
     samples = samples_from(test, Checker(model=False))
     m = ToneModel.load(MODEL)
-    metrics = evaluate(m.W, m.b, m.calib, m.vocab, m.idf, m.heads, samples)
+    metrics = evaluate(m.W, m.b, m.calib, m.vocab, m.idf, m.heads, samples, vectors=m.vectors)
     for lang in LANGS:
         assert metrics["formality"][lang]["spearman"] >= 0.75, lang
         assert metrics["politeness"][lang]["spearman"] >= 0.70, lang
@@ -94,6 +94,86 @@ def test_corrupt_manifest_and_missing_files_are_refused(tmp_path):
         ToneModel.load(tmp_path)
 
 
+def test_shipped_word_vectors_feed_formality_and_empathy_in_english(model):
+    import numpy as np
+
+    vectors = model.vectors
+    assert vectors is not None and vectors.langs == ("en",) and vectors.dim == 128
+    assert model.vocab[-vectors.dim:] == vectors.names()
+    dense = model.W[-vectors.dim:]
+    for head, spec in model.heads.items():  # hostility and politeness: bag of words only
+        used = np.abs(dense[:, spec["columns"]]).sum()
+        assert (used == 0) == (head in ("hostility", "politeness")), head
+    # no authored or auxiliary reply says "outrageous", yet the vectors know it
+    assert "outrageous" in vectors.index and "w:outrageous" not in model.index
+    first = model.index[vectors.names()[0]]
+    for text, lang, has in [("This is outrageous and unacceptable.", "en", True),
+                            ("Mohon maaf atas ketidaknyamanannya.", "id", False)]:
+        from voicecheck.text.draft import make_draft
+
+        words = [t.text for t in make_draft(text, lang).tokens if t.is_word]
+        idx, vals = model.reply_vector(text, words, lang)
+        block = vals[idx >= first]
+        assert (len(block) == vectors.dim) == has, lang
+        if has:  # the weighted average of the known words' vectors, times the scale
+            rows = vectors.rows_of(w.lower() for w in words)
+            assert np.allclose(block, vectors.embed_rows(rows), atol=1e-6)
+
+
+def test_tampered_or_mismatched_word_vectors_are_refused(tmp_path):
+    folder = _copy_model(tmp_path)
+    data = bytearray((folder / "vectors.npz").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (folder / "vectors.npz").write_bytes(bytes(data))
+    with pytest.raises(VoicecheckError, match="checksum does not match"):
+        ToneModel.load(folder)
+    folder = _copy_model(tmp_path / "b")
+    (folder / "vectors.json").unlink()
+    with pytest.raises(VoicecheckError, match="missing model file"):
+        ToneModel.load(folder)
+    folder = _copy_model(tmp_path / "c")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["vectors"]["scale"] = "big"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(VoicecheckError, match="bad 'vectors' entry"):
+        ToneModel.load(folder)
+
+
+def test_vectors_must_match_the_vocabulary_and_their_word_list(tmp_path):
+    from voicecheck.tone.model import read_vectors, save_model
+
+    good = ToneModel.load(MODEL)
+    arrays = {"W": good.W, "b": good.b, "idf": good.idf, "calib": good.calib}
+    vocab = list(good.vocab)
+    vocab[-1] = "w:not-a-dense-feature"
+    save_model(tmp_path / "m", dict(good.manifest), vocab, arrays, good.vectors)
+    with pytest.raises(VoicecheckError, match="does not end with the word vectors"):
+        ToneModel.load(tmp_path / "m")
+    (tmp_path / "v").mkdir()
+    (tmp_path / "v" / "vectors.json").write_text('["a", "a"]')
+    shutil.copy(MODEL / "vectors.npz", tmp_path / "v" / "vectors.npz")
+    with pytest.raises(VoicecheckError, match="do not match their word list"):
+        read_vectors(tmp_path / "v", ["en"], 0.25)
+
+
+def test_format_1_model_without_vectors_still_loads(tmp_path):
+    from voicecheck.tone.model import save_model
+
+    good = ToneModel.load(MODEL)
+    dim = good.vectors.dim
+    arrays = {"W": good.W[:-dim], "b": good.b, "idf": good.idf[:-dim], "calib": good.calib}
+    save_model(tmp_path / "m", dict(good.manifest), good.vocab[:-dim], arrays)
+    assert not (tmp_path / "m" / "vectors.npz").exists()
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert "vectors" not in manifest
+    manifest["format_version"] = 1
+    (tmp_path / "m" / "manifest.json").write_text(json.dumps(manifest))
+    old = ToneModel.load(tmp_path / "m")
+    assert old.vectors is None
+    result = old.predict_reply("Thanks for waiting!", ["thanks", "for", "waiting"], "en")
+    assert 0 <= result.heads["politeness"].score <= 1
+
+
 def _labelled(tmp_path, rows: int = 160, head: str = "hostility") -> Path:
     lines = [json.loads(l) for l in (ROOT / "training" / "authored" / "en.jsonl")
              .read_text(encoding="utf-8").splitlines()[:rows]]
@@ -114,6 +194,19 @@ def test_train_and_eval_commands(tmp_path):
     result = run_cli("eval", "--model", str(tmp_path / "m"), "--data", str(data), timeout=300)
     assert result.returncode == 0, result.stderr.decode()
     assert b"| hostility | en |" in result.stdout
+
+
+def test_train_with_word_vectors_writes_a_model_that_reads_them(tmp_path):
+    data = _labelled(tmp_path, head="empathy")
+    result = run_cli("train", "--head", "empathy", "--data", str(data), "--word-vectors",
+                     "--out", str(tmp_path / "m"), timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    trained = ToneModel.load(tmp_path / "m")
+    assert trained.vectors is not None and trained.vocab[-1] == "e:127"
+    assert abs(trained.W[-128:]).sum() > 0
+    result = run_cli("eval", "--model", str(tmp_path / "m"), "--data", str(data), timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"| empathy | en |" in result.stdout
 
 
 def test_brand_voice_head_from_approved_and_rejected(tmp_path):
@@ -255,6 +348,24 @@ def test_predict_reply_equals_predict_of_extract():
         fast = model.predict_reply(text, words, lang, ("VC110",), words[:1])
         for head in slow.heads:
             assert abs(slow.heads[head].score - fast.heads[head].score) < 1e-5
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["sorry", "outrageous", "thanks", "you", "should", "have",
+                                 "read", "the", "faq", "zzqx", "2024", "kak", "!!", "thrilled"]),
+                max_size=25), st.sampled_from(["en", "id"]))
+def test_predict_reply_with_word_vectors_equals_predict_of_extract(words, lang):
+    """The check path adds the word vectors' logits from per-word projections; the training
+    path builds the reply vector as features. Both give the same scores."""
+    from voicecheck.engine import Checker
+    from voicecheck.tone.features import extract
+
+    model = Checker().tone_models[0]
+    text = " ".join(words)
+    slow = model.predict(extract(text, words, lang, (), words[:1]))
+    fast = model.predict_reply(text, words, lang, (), words[:1])
+    for head in slow.heads:
+        assert abs(slow.heads[head].score - fast.heads[head].score) < 1e-5
 
 
 def test_numbers_are_features_of_their_shape_not_their_value():

@@ -24,7 +24,8 @@ def render(results: dict) -> str:
         f"Authored pairs after near-duplicate removal: {data['authored_pairs']} "
         f"({data['near_duplicates_removed']} removed); splits: "
         + ", ".join(f"{k} {v}" for k, v in data["splits"].items())
-        + f"; auxiliary data: {'yes' if data.get('aux') else 'no'}.",
+        + f"; auxiliary data: {'yes' if data.get('aux') else 'no'}"
+        + f"; English word vectors: {'yes' if data.get('vectors') else 'no'}.",
         "",
         "Held-out **test** split (never used for fitting, model or threshold selection); "
         "95 % bootstrap intervals in brackets; accuracy and macro-F1 compare the upper half "

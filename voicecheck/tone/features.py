@@ -99,9 +99,14 @@ class Indexer:
     (so a word pair is two small look-ups, not a new string).
     """
 
-    def __init__(self, index: dict[str, int], cache_size: int = 200_000) -> None:
+    def __init__(self, index: dict[str, int], cache_size: int = 200_000,
+                 vector_index: dict[str, int] | None = None, vector_offset: int = 0) -> None:
         self.index = index
         self.cache_size = cache_size
+        # a word the word vectors know also yields `vector_offset + its row`, counted with
+        # the feature indices at no extra cost per word; the caller splits them off
+        self.vector_index = vector_index or {}  # shaped word -> row of the word vectors
+        self.vector_offset = vector_offset
         self._words: dict[str, tuple[tuple[int, ...], str, dict[str, int] | None]] = {}
         self._bigrams: dict[str, dict[str, int]] | None = None  # first -> second -> index
 
@@ -126,11 +131,15 @@ class Indexer:
         return rows
 
     def _word(self, word: str) -> tuple[tuple[int, ...], str, dict[str, int] | None]:
-        """(known feature indices, digit shape, bigrams starting with it) of a word."""
+        """(known feature indices and word-vector row, digit shape, bigrams starting with it)
+        of a word."""
         shaped = word.translate(_DIGITS)
         get = self.index.get
         known = tuple(i for i in (get(f) for f in _word_features(shaped)) if i is not None)
         rows = self._bigrams if self._bigrams is not None else self._bigram_rows()
+        row = self.vector_index.get(shaped)
+        if row is not None:
+            known += (self.vector_offset + row,)
         entry = (known, shaped, rows.get(shaped))
         if len(self._words) >= self.cache_size:
             self._words.clear()  # bounded whatever text comes in
@@ -139,8 +148,9 @@ class Indexer:
 
     def counted(self, text: str, words: list[str], lang: str, rule_codes: Iterable[str] = (),
                 openers: Iterable[str] = ()) -> tuple[list[int], list[tuple[int, float]]]:
-        """(one index per occurrence of a counted feature, [(index, value)] of the style and
-        language features, which are not counts)."""
+        """(one index per occurrence of a counted feature — and, for words the word vectors
+        know, `vector_offset + row` — [(index, value)] of the style and language features,
+        which are not counts)."""
         cached = self._words.get
         found: list[int] = []
         append = found.append

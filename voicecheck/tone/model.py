@@ -6,7 +6,10 @@ A model directory holds:
   SHA-256 of every other file (a changed file is refused: corrupt or tampered);
 * `vocab.json` — the feature names (list index = row of the weight matrix);
 * `weights.npz` — `W` (features × columns), `b`, `idf` (per feature), `calib` (Platt a, b per
-  column), loaded with `allow_pickle=False`, so loading never executes code.
+  column), loaded with `allow_pickle=False`, so loading never executes code;
+* optionally (format 2, manifest key `vectors`) `vectors.json` (words) and `vectors.npz`
+  (`V`, `a`): word vectors whose reply vector fills the last `dim` features, `e:0` …
+  (`voicecheck.tone.vectors`).
 
 Heads are ordinal (formality 1–5, politeness 1–5, empathy 0–2: one logistic column per
 threshold "label > k", score = mean of the column probabilities) or binary (hostility).
@@ -23,10 +26,12 @@ from typing import Any
 
 from voicecheck.model import VoicecheckError
 from voicecheck.tone.features import FEATURE_VERSION, Indexer, readable
+from voicecheck.tone.vectors import WordVectors
 
 FORMAT = "voicecheck-tone"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: optional word vectors; format 1 models (no vectors) still load
 FILES = ("vocab.json", "weights.npz")
+VECTOR_FILES = ("vectors.json", "vectors.npz")
 MAX_FILE_BYTES = 100_000_000
 
 
@@ -74,7 +79,7 @@ class ToneModel:
     """A loaded tone model. Build with `ToneModel.load(directory)`."""
 
     def __init__(self, manifest: dict[str, Any], vocab: list[str], arrays: dict[str, Any],
-                 source: str = "") -> None:
+                 source: str = "", vectors: WordVectors | None = None) -> None:
         import numpy as np
 
         self.manifest = manifest
@@ -90,7 +95,14 @@ class ToneModel:
         self._offset = np.ascontiguousarray(self.calib[:, 1])
         self.thresholds = {h: float(spec.get("threshold", 0.5)) for h, spec in self.heads.items()}
         self._np = np
-        self.indexer = Indexer(self.index)
+        self.vectors = vectors
+        self._dense_idx = self._P = None
+        if vectors is not None:  # the dense block is the vocabulary's last `dim` features
+            first = self.index[vectors.names()[0]]
+            self._dense_idx = np.arange(first, first + vectors.dim, dtype=np.intp)
+            self._P = vectors.project(self.W[first:first + vectors.dim])
+        self.indexer = Indexer(self.index, vector_index=vectors.index if vectors else None,
+                               vector_offset=len(vocab))
         self._words_of: dict[int, str | None] = {}  # vocabulary index -> readable() of it
 
     @classmethod
@@ -116,8 +128,9 @@ class ToneModel:
             raise _error(manifest_path, f"model uses feature version "
                                         f"{manifest.get('feature_version')}, this voicecheck "
                                         f"computes {FEATURE_VERSION}; retrain the model")
+        spec = manifest.get("vectors")
         checksums = manifest.get("sha256", {})
-        for name in FILES:
+        for name in FILES + (VECTOR_FILES if spec is not None else ()):
             path = folder / name
             if not path.is_file():
                 raise _error(path, "missing model file")
@@ -131,36 +144,68 @@ class ToneModel:
                 arrays = {k: np.array(data[k]) for k in ("W", "b", "idf", "calib")}
         except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
             raise _error(folder, f"corrupt model files: {exc}") from None
+        vectors = None if spec is None else _load_vectors(folder, spec, vocab)
         columns = sum(len(h["columns"]) for h in manifest["heads"].values())
         if (not isinstance(vocab, list) or arrays["W"].shape != (len(vocab), columns)
                 or arrays["b"].shape != (columns,) or arrays["idf"].shape != (len(vocab),)
                 or arrays["calib"].shape != (columns, 2)
                 or not all(np.isfinite(a).all() for a in arrays.values())):
             raise _error(folder, "model arrays do not match the manifest")
-        return cls(manifest, vocab, arrays, str(folder))
+        return cls(manifest, vocab, arrays, str(folder), vectors)
 
-    def vectorize(self, features: dict[str, float]) -> tuple[Any, Any]:
-        """(row indices, L2-normalised tf-idf values) of the known features."""
+    def vectorize(self, features: dict[str, float], lang: str | None = None
+                  ) -> tuple[Any, Any]:
+        """(row indices, L2-normalised tf-idf values) of the known features, then the word
+        vectors' block (`lang` defaults to the `l:` feature's)."""
         np = self._np
         get = self.index.get
-        known = [(i, value) for i, value in ((get(k), v) for k, v in features.items())
-                 if i is not None]
-        return self._weigh(np.array([i for i, _ in known], dtype=np.intp),
-                           np.array([v for _, v in known], dtype=np.float32))
+        known = [(i, value) for i, value in ((get(k), v) for k, v in features.items()
+                                             if k[:2] != "e:") if i is not None]
+        idx, vals = self._weigh(np.array([i for i, _ in known], dtype=np.intp),
+                                np.array([v for _, v in known], dtype=np.float32))
+        if self.vectors is None:
+            return idx, vals
+        if lang is None:
+            lang = next((k[2:] for k in features if k[:2] == "l:"), "")
+        return self._dense(idx, vals, self.vectors.embed_features(features, lang))
+
+    def _dense(self, idx: Any, vals: Any, dense: Any) -> tuple[Any, Any]:
+        if dense is None:
+            return idx, vals
+        np = self._np
+        return (np.concatenate([idx, self._dense_idx]),
+                np.concatenate([vals, dense.astype(np.float32, copy=False)]))
 
     def reply_vector(self, text: str, words: list[str], lang: str,
                      rule_codes: Iterable[str] = (), openers: Iterable[str] = ()
                      ) -> tuple[Any, Any]:
         """`vectorize(extract(...))` without building the features the model does not know:
         each word's known feature indices come from a cache and are counted with numpy."""
+        idx, vals, rows = self._reply_parts(text, words, lang, rule_codes, openers)
+        if rows is None:
+            return idx, vals
+        return self._dense(idx, vals, self.vectors.embed_rows(rows))
+
+    def _reply_parts(self, text: str, words: list[str], lang: str,
+                     rule_codes: Iterable[str], openers: Iterable[str]
+                     ) -> tuple[Any, Any, Any]:
+        """(sparse indices, their values, the distinct word-vector rows or None)."""
         np = self._np
         found, fixed = self.indexer.counted(text, words, lang, rule_codes, openers)
         idx, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
+        rows = None
+        if self.vectors is not None:  # word-vector rows come last, offset by the vocabulary
+            cut = int(np.searchsorted(idx, len(self.vocab)))
+            if cut < len(idx):
+                if lang in self.vectors.langs:
+                    rows = idx[cut:] - len(self.vocab)
+                idx, counts = idx[:cut], counts[:cut]
         vals = (1.0 + np.log(counts)).astype(np.float32)
         if fixed:  # style and language features: distinct names, so distinct indices
             idx = np.concatenate([idx, np.array([i for i, _ in fixed], dtype=np.intp)])
             vals = np.concatenate([vals, np.array([v for _, v in fixed], dtype=np.float32)])
-        return self._weigh(idx, vals)
+        idx, vals = self._weigh(idx, vals)
+        return idx, vals, rows
 
     def _weigh(self, idx: Any, vals: Any) -> tuple[Any, Any]:
         """Raw values times idf, L2-normalised (`vals` is changed in place)."""
@@ -174,17 +219,27 @@ class ToneModel:
     def predict_reply(self, text: str, words: list[str], lang: str,
                       rule_codes: Iterable[str] = (), openers: Iterable[str] = ()
                       ) -> ToneResult:
-        """`predict(extract(...))` through `reply_vector`."""
-        return self._predict(*self.reply_vector(text, words, lang, rule_codes, openers))
+        """`predict(extract(...))` through `reply_vector`; the word vectors' part of the
+        logits comes from their per-word projections (`WordVectors.project`), one small
+        gather and sum, without building the reply vector."""
+        idx, vals, rows = self._reply_parts(text, words, lang, rule_codes, openers)
+        dense = None
+        if rows is not None:
+            sums = self._P[rows].sum(axis=0)
+            dense = sums[:-1] * (self.vectors.scale / sums[-1])
+        return self._predict(idx, vals, dense)
 
     def predict(self, features: dict[str, float]) -> ToneResult:
         """Scores for every head; explanations are computed on demand (`ToneResult.explain`)."""
         return self._predict(*self.vectorize(features))
 
-    def _predict(self, idx: Any, vals: Any) -> ToneResult:
+    def _predict(self, idx: Any, vals: Any, dense: Any = None) -> ToneResult:
+        """`dense`: the word vectors' part of the logits, if not already in `idx`/`vals`."""
         np = self._np
         rows = self.W[idx]
         logits = vals @ rows + self.b if len(idx) else self.b.copy()
+        if dense is not None:
+            logits += dense
         logits *= self._slope
         logits += self._offset
         # the logistic function, clipped so exp() never overflows (ufuncs in place: np.clip
@@ -230,8 +285,46 @@ class ToneModel:
         return explain
 
 
+def read_vectors(folder: str | Path, langs: Iterable[str], scale: float) -> WordVectors:
+    """Word vectors from `vectors.json` and `vectors.npz` in `folder` (a model directory, or
+    what `training/build_vectors.py` wrote), refused if they do not fit together."""
+    import numpy as np
+
+    folder = Path(folder)
+    try:
+        words = json.loads((folder / "vectors.json").read_text(encoding="utf-8"))
+        with np.load(folder / "vectors.npz", allow_pickle=False) as data:
+            V = np.ascontiguousarray(data["V"], dtype=np.float32)
+            a = np.ascontiguousarray(data["a"], dtype=np.float32)
+    except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
+        raise _error(folder, f"corrupt word vectors: {exc}") from None
+    if (not isinstance(words, list) or not all(isinstance(w, str) for w in words)
+            or len(set(words)) != len(words) or V.ndim != 2 or V.shape[0] != len(words)
+            or V.shape[1] == 0 or a.shape != (len(words),) or not np.isfinite(V).all()
+            or not np.isfinite(a).all()):
+        raise _error(folder, "word vectors do not match their word list")
+    return WordVectors({w: i for i, w in enumerate(words)}, V, a, tuple(langs), float(scale))
+
+
+def _load_vectors(folder: Path, spec: Any, vocab: list[str]) -> WordVectors:
+    """The model's word vectors, checked against the manifest's `vectors` entry and the
+    vocabulary's dense block."""
+    import numpy as np
+
+    ok = (isinstance(spec, dict) and isinstance(spec.get("langs"), list)
+          and all(isinstance(x, str) for x in spec["langs"])
+          and isinstance(spec.get("scale"), (int, float)) and not isinstance(spec["scale"], bool)
+          and bool(np.isfinite(spec["scale"])))
+    if not ok:
+        raise _error(folder / "manifest.json", "bad 'vectors' entry (needs langs and scale)")
+    vectors = read_vectors(folder, spec["langs"], spec["scale"])
+    if vocab[-vectors.dim:] != vectors.names():
+        raise _error(folder, "the vocabulary does not end with the word vectors' features")
+    return vectors
+
+
 def save_model(directory: str | Path, manifest: dict[str, Any], vocab: list[str],
-               arrays: dict[str, Any]) -> None:
+               arrays: dict[str, Any], vectors: WordVectors | None = None) -> None:
     """Write a model directory (files first, manifest with their checksums last)."""
     import numpy as np
 
@@ -241,9 +334,28 @@ def save_model(directory: str | Path, manifest: dict[str, Any], vocab: list[str]
     with (folder / "weights.npz").open("wb") as handle:
         np.savez_compressed(handle, **{k: np.asarray(v, dtype=np.float32)
                                        for k, v in arrays.items()})
+    files = FILES
+    manifest = dict(manifest)
+    if vectors is not None:
+        words = sorted(vectors.index, key=vectors.index.__getitem__)
+        (folder / "vectors.json").write_text(json.dumps(words, ensure_ascii=False),
+                                             encoding="utf-8")
+        # float16 (half the size; the vectors were rounded to it when built, so this is
+        # exact) and not compressed: float16 noise barely compresses (5.8 MB to 5.4) and
+        # inflating it took 40 ms of the model's load
+        with (folder / "vectors.npz").open("wb") as handle:
+            np.savez(handle, V=np.asarray(vectors.V, dtype=np.float16),
+                     a=np.asarray(vectors.a, dtype=np.float32))
+        manifest["vectors"] = dict(manifest.get("vectors", {}), langs=list(vectors.langs),
+                                   scale=vectors.scale, dim=vectors.dim, words=len(words))
+        files = FILES + VECTOR_FILES
+    else:
+        manifest.pop("vectors", None)
+        for name in VECTOR_FILES:  # a model rewritten without vectors leaves none behind
+            (folder / name).unlink(missing_ok=True)
     manifest = dict(manifest, format=FORMAT, format_version=FORMAT_VERSION,
                     feature_version=FEATURE_VERSION,
-                    sha256={name: _sha256(folder / name) for name in FILES})
+                    sha256={name: _sha256(folder / name) for name in files})
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2,
                                                      sort_keys=True) + "\n", encoding="utf-8")
 

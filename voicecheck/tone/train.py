@@ -49,12 +49,15 @@ def build_vocab(samples: Iterable[Sample], min_df: int = 2,
     return kept, idf
 
 
-def matrix(samples: list[Sample], vocab: list[str], idf: list[float]) -> Any:
-    """CSR matrix of L2-normalised tf-idf rows, the same arithmetic as ToneModel.vectorize."""
+def matrix(samples: list[Sample], vocab: list[str], idf: list[float],
+           vectors: Any = None) -> Any:
+    """CSR matrix of L2-normalised tf-idf rows, the same arithmetic as ToneModel.vectorize;
+    with `vectors` (a WordVectors whose `e:` features end `vocab`), each row's reply vector
+    fills those columns."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    index = {f: i for i, f in enumerate(vocab)}
+    index = {f: i for i, f in enumerate(vocab) if f[:2] != "e:"}
     idf_arr = np.asarray(idf, dtype=np.float32)
     rows, cols, vals = [], [], []
     for r, s in enumerate(samples):
@@ -67,6 +70,14 @@ def matrix(samples: list[Sample], vocab: list[str], idf: list[float]) -> Any:
         rows.extend([r] * len(idx))
         cols.extend(idx.tolist())
         vals.extend(v.tolist())
+    if vectors is not None:
+        first = len(vocab) - vectors.dim
+        for r, s in enumerate(samples):
+            dense = vectors.embed_features(s.features, s.lang)
+            if dense is not None:
+                rows.extend([r] * vectors.dim)
+                cols.extend(range(first, first + vectors.dim))
+                vals.extend(dense.tolist())
     return csr_matrix((vals, (rows, cols)), shape=(len(samples), len(vocab)), dtype=np.float32)
 
 
@@ -76,16 +87,24 @@ def _columns(heads: dict[str, tuple[int, ...]]) -> list[tuple[str, int]]:
 
 def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]] = HEADS,
         seed: int = 13, progress: Callable[[str], None] = lambda _m: None,
-        min_df: int = 2) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
-    """Fit every head; returns (manifest part, vocab, arrays) ready for `save_model`."""
+        min_df: int = 2, vectors: Any = None, dense_heads: Iterable[str] | None = None
+        ) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
+    """Fit every head; returns (manifest part, vocab, arrays) ready for `save_model` (with
+    the same `vectors`, which add their `e:` features to the end of the vocabulary). Only
+    the heads in `dense_heads` (default: all) read the vectors; the others are fitted
+    without those columns and keep zero weights there."""
     import numpy as np
     from scipy.sparse import vstack
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
     vocab, idf = build_vocab(train, min_df=min_df)
-    X_train = matrix(train, vocab, idf)
-    X_dev = matrix(dev, vocab, idf)
+    if vectors is not None:
+        vocab, idf = vocab + vectors.names(), idf + [1.0] * vectors.dim
+    X_full = matrix(train, vocab, idf, vectors)
+    X_dev_full = matrix(dev, vocab, idf, vectors)
+    sparse = len(vocab) - (vectors.dim if vectors is not None else 0)
+    dense_heads = set(heads if dense_heads is None else dense_heads)
     columns = _columns(heads)
     W = np.zeros((len(vocab), len(columns)), dtype=np.float32)
     b = np.zeros(len(columns), dtype=np.float32)
@@ -93,6 +112,10 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
     chosen = {}
     thresholds: dict[str, float] = {}
     for c, (head, k) in enumerate(columns):
+        if head in dense_heads:
+            X_train, X_dev, width = X_full, X_dev_full, len(vocab)
+        else:
+            X_train, X_dev, width = X_full[:, :sparse], X_dev_full[:, :sparse], sparse
         tr = [i for i, s in enumerate(train) if s.labels.get(head) is not None]
         dv = [i for i, s in enumerate(dev) if s.labels.get(head) is not None]
         y_tr = np.array([train[i].labels[head] > k for i in tr], dtype=int)
@@ -120,7 +143,7 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
         w_all = np.concatenate([w_tr, np.array([dev[i].weight for i in dv])])
         final = LogisticRegression(C=C, max_iter=2000, random_state=seed)
         final.fit(X_all, y_all, sample_weight=w_all)
-        W[:, c] = final.coef_[0]
+        W[:width, c] = final.coef_[0]
         b[c] = final.intercept_[0]
         folds = StratifiedKFold(5, shuffle=True, random_state=seed)
         oof = np.zeros(len(y_all))
@@ -143,6 +166,7 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
     manifest = {"heads": {h: {"levels": list(heads[h]), "columns": col_index[h],
                               "threshold": thresholds.get(h, 0.5)} for h in heads},
                 "training": {"C": chosen, "vocabulary": len(vocab), "seed": seed,
+                             "vector_heads": sorted(dense_heads) if vectors is not None else [],
                              "train_samples": len(train), "dev_samples": len(dev)}}
     return manifest, vocab, {"W": W, "b": b, "idf": np.asarray(idf), "calib": calib}
 
@@ -255,11 +279,11 @@ def split_of(key: str, seed: str = "voicecheck-tone-v1", test: int = 15, dev: in
 
 def evaluate(W: Any, b: Any, calib: Any, vocab: list[str], idf: Any, heads: dict[str, Any],
              samples: list[Sample], groups: dict[str, list[int]] | None = None,
-             ci: bool = False) -> dict[str, dict[str, dict[str, Any]]]:
+             ci: bool = False, vectors: Any = None) -> dict[str, dict[str, dict[str, Any]]]:
     """Metrics per head and group (default: all and each language) on labelled samples."""
     import numpy as np
 
-    X = matrix(samples, vocab, list(idf))
+    X = matrix(samples, vocab, list(idf), vectors)
     preds = predict_matrix(X, W, b, calib, heads)
     if groups is None:
         groups = {"all": list(range(len(samples)))}
