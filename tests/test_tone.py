@@ -120,6 +120,21 @@ def test_shipped_word_vectors_feed_formality_and_empathy_in_english(model):
             assert np.allclose(block, vectors.embed_rows(rows), atol=1e-6)
 
 
+def test_explanations_name_words_only_the_word_vectors_know(model):
+    from voicecheck.text.draft import make_draft
+
+    text = "Herewith we notify you pursuant to the agreement."
+    assert "w:pursuant" not in model.index and "pursuant" in model.vectors.index
+    draft = make_draft(text, "en")
+    result = model.predict_reply(text, draft.word_texts, "en", (), draft.openers)
+    up = result.explain("formality", upward=True)
+    assert up and up[0][0] == "pursuant", up
+    assert [v for _, v in up] == sorted((v for _, v in up), reverse=True)
+    # hostility does not read the vectors: its explanations never name a vector-only word
+    for upward in (True, False):
+        assert "pursuant" not in dict(result.explain("hostility", upward))
+
+
 def test_tampered_or_mismatched_word_vectors_are_refused(tmp_path):
     folder = _copy_model(tmp_path)
     data = bytearray((folder / "vectors.npz").read_bytes())

@@ -97,10 +97,13 @@ class ToneModel:
         self._np = np
         self.vectors = vectors
         self._dense_idx = self._P = None
+        self._dense_cols: set[int] = set()  # weight columns that read the word vectors
         if vectors is not None:  # the dense block is the vocabulary's last `dim` features
             first = self.index[vectors.names()[0]]
             self._dense_idx = np.arange(first, first + vectors.dim, dtype=np.intp)
-            self._P = vectors.project(self.W[first:first + vectors.dim])
+            Wd = self.W[first:first + vectors.dim]
+            self._P = vectors.project(Wd)
+            self._dense_cols = set(np.nonzero(np.abs(Wd).sum(axis=0) > 0)[0].tolist())
         self.indexer = Indexer(self.index, vector_index=vectors.index if vectors else None,
                                vector_offset=len(vocab))
         self._words_of: dict[int, str | None] = {}  # vocabulary index -> readable() of it
@@ -223,18 +226,21 @@ class ToneModel:
         logits comes from their per-word projections (`WordVectors.project`), one small
         gather and sum, without building the reply vector."""
         idx, vals, rows = self._reply_parts(text, words, lang, rule_codes, openers)
-        dense = None
-        if rows is not None:
-            sums = self._P[rows].sum(axis=0)
-            dense = sums[:-1] * (self.vectors.scale / sums[-1])
-        return self._predict(idx, vals, dense)
+        if rows is None:
+            return self._predict(idx, vals)
+        per_word = self._P[rows]
+        sums = per_word.sum(axis=0)
+        factor = self.vectors.scale / float(sums[-1])
+        return self._predict(idx, vals, sums[:-1] * factor, (rows, per_word, factor))
 
     def predict(self, features: dict[str, float]) -> ToneResult:
         """Scores for every head; explanations are computed on demand (`ToneResult.explain`)."""
         return self._predict(*self.vectorize(features))
 
-    def _predict(self, idx: Any, vals: Any, dense: Any = None) -> ToneResult:
-        """`dense`: the word vectors' part of the logits, if not already in `idx`/`vals`."""
+    def _predict(self, idx: Any, vals: Any, dense: Any = None, words: Any = None
+                 ) -> ToneResult:
+        """`dense`: the word vectors' part of the logits, if not already in `idx`/`vals`;
+        `words`: (rows, per-word projections, factor) behind it, for explanations."""
         np = self._np
         rows = self.W[idx]
         logits = vals @ rows + self.b if len(idx) else self.b.copy()
@@ -257,11 +263,28 @@ class ToneModel:
             for k in range(1, len(p)):  # cumulative probabilities never increase
                 p[k] = min(p[k], p[k - 1])
             result.heads[name] = HeadResult(sum(p) / len(p), tuple(p))
-            result._explainers[name] = self._explainer(idx, vals, rows, cols)
+            result._explainers[name] = self._explainer(idx, vals, rows, cols, words)
         return result
 
-    def _explainer(self, idx: Any, vals: Any, rows: Any, cols: list[int]) -> Any:
+    def _explainer(self, idx: Any, vals: Any, rows: Any, cols: list[int],
+                   vector_part: Any = None) -> Any:
         def explain(upward: bool, k: int) -> list[tuple[str, float]]:
+            found = sparse(upward, k)
+            if vector_part is None or self._dense_cols.isdisjoint(cols):
+                return found
+            # the word vectors' part is linear in the words: each word's share of it is
+            # added to what the sparse features said about the same word
+            vector_rows, per_word, factor = vector_part
+            shares = (per_word[:, cols].sum(axis=1) * factor).tolist()
+            merged = dict(found)
+            names = self._vector_words()
+            for row, value in zip(vector_rows.tolist(), shares):
+                if value > 0 if upward else value < 0:
+                    merged[names[row]] = merged.get(names[row], 0.0) + value
+            ranked = sorted(merged.items(), key=lambda item: -item[1] if upward else item[1])
+            return [(name, round(value, 3)) for name, value in ranked[:k]]
+
+        def sparse(upward: bool, k: int) -> list[tuple[str, float]]:
             if not len(idx):
                 return []
             contrib = vals * rows[:, cols].sum(axis=1)
@@ -283,6 +306,16 @@ class ToneModel:
                     out.append((words, round(value, 3)))
             return out
         return explain
+
+    def _vector_words(self) -> list[str]:
+        """The word vectors' words by row (built on the first explanation that needs them)."""
+        names = getattr(self, "_vector_names", None)
+        if names is None:
+            names = [""] * len(self.vectors.index)
+            for word, row in self.vectors.index.items():
+                names[row] = word
+            self._vector_names = names
+        return names
 
 
 def read_vectors(folder: str | Path, langs: Iterable[str], scale: float) -> WordVectors:
