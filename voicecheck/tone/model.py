@@ -327,11 +327,12 @@ def read_vectors(folder: str | Path, langs: Iterable[str], scale: float) -> Word
     try:
         words = json.loads((folder / "vectors.json").read_text(encoding="utf-8"))
         with np.load(folder / "vectors.npz", allow_pickle=False) as data:
-            V = np.ascontiguousarray(data["V"], dtype=np.float32)
+            V = np.ascontiguousarray(data["V"])  # float16 as stored; float32 when needed
             a = np.ascontiguousarray(data["a"], dtype=np.float32)
     except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
         raise _error(folder, f"corrupt word vectors: {exc}") from None
     if (not isinstance(words, list) or not all(isinstance(w, str) for w in words)
+            or V.dtype not in (np.float16, np.float32)
             or len(set(words)) != len(words) or V.ndim != 2 or V.shape[0] != len(words)
             or V.shape[1] == 0 or a.shape != (len(words),) or not np.isfinite(V).all()
             or not np.isfinite(a).all()):

@@ -31,18 +31,26 @@ class WordVectors:
     """Word vectors and weights (`V`, `a`), the languages they cover and the reply vector's
     length (`scale`)."""
 
-    __slots__ = ("index", "V", "a", "langs", "scale", "weighted")
+    __slots__ = ("index", "V", "a", "langs", "scale", "_weighted")
 
     def __init__(self, index: dict[str, int], V: Any, a: Any, langs: tuple[str, ...],
                  scale: float) -> None:
-        np = _numpy()
         self.index = index  # word -> row
-        self.V = V  # (words, dim) float32
+        self.V = V  # (words, dim), as stored (float16)
         self.a = a  # (words,) float32 weight per word
         self.langs = langs
         self.scale = scale
-        # a * V once: a reply's vector is then one gather and one sum
-        self.weighted = np.ascontiguousarray(a[:, None] * V, dtype=np.float32)
+        self._weighted: Any = None
+
+    @property
+    def weighted(self) -> Any:
+        """a * V in float32, built on first use: a reply's vector is then one gather and one
+        sum. A check never needs it (it reads `project()`'s per-word logits), so a loaded
+        model does not keep this 11.6 MB table."""
+        if self._weighted is None:
+            np = _numpy()
+            self._weighted = np.ascontiguousarray(self.a[:, None] * self.V, dtype=np.float32)
+        return self._weighted
 
     @property
     def dim(self) -> int:
@@ -71,7 +79,10 @@ class WordVectors:
         (dim × columns), then its weight: `(words, columns + 1)`. A reply's dense logits are
         `scale * P[rows, :-1].sum(0) / P[rows, -1].sum()`, equal to `embed_rows(rows) @ Wd`."""
         np = _numpy()
-        return np.ascontiguousarray(np.hstack([self.weighted @ Wd, self.a[:, None]]),
+        weighted = self._weighted
+        if weighted is None:  # without keeping the float32 table
+            weighted = self.a[:, None] * self.V.astype(np.float32)
+        return np.ascontiguousarray(np.hstack([weighted @ Wd, self.a[:, None]]),
                                     dtype=np.float32)
 
     def embed_features(self, features: dict[str, float], lang: str) -> Any:
