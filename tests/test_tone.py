@@ -169,6 +169,15 @@ def test_vectors_must_match_the_vocabulary_and_their_word_list(tmp_path):
     shutil.copy(MODEL / "vectors.npz", tmp_path / "v" / "vectors.npz")
     with pytest.raises(VoicecheckError, match="do not match their word list"):
         read_vectors(tmp_path / "v", ["en"], 0.25)
+    import numpy as np
+
+    (tmp_path / "v" / "vectors.json").write_text('["a", "b"]')
+    for V, a in [(np.ones((2, 3)), np.array([1.0, 0.0])),  # a zero weight would divide by 0
+                 (np.array([[1.0, np.nan, 0], [0, 0, 1]]), np.ones(2)),
+                 (np.ones((2, 3), dtype=np.int64), np.ones(2))]:
+        np.savez(tmp_path / "v" / "vectors.npz", V=V, a=a)
+        with pytest.raises(VoicecheckError, match="do not match their word list"):
+            read_vectors(tmp_path / "v", ["en"], 1.0)
 
 
 def test_format_1_model_without_vectors_still_loads(tmp_path):

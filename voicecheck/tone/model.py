@@ -107,6 +107,7 @@ class ToneModel:
         self.indexer = Indexer(self.index, vector_index=vectors.index if vectors else None,
                                vector_offset=len(vocab))
         self._words_of: dict[int, str | None] = {}  # vocabulary index -> readable() of it
+        self._vector_names: list[str] | None = None  # word-vector row -> word, when needed
 
     @classmethod
     def load(cls, directory: str | Path) -> ToneModel:
@@ -147,13 +148,13 @@ class ToneModel:
                 arrays = {k: np.array(data[k]) for k in ("W", "b", "idf", "calib")}
         except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
             raise _error(folder, f"corrupt model files: {exc}") from None
-        vectors = None if spec is None else _load_vectors(folder, spec, vocab)
         columns = sum(len(h["columns"]) for h in manifest["heads"].values())
         if (not isinstance(vocab, list) or arrays["W"].shape != (len(vocab), columns)
                 or arrays["b"].shape != (columns,) or arrays["idf"].shape != (len(vocab),)
                 or arrays["calib"].shape != (columns, 2)
                 or not all(np.isfinite(a).all() for a in arrays.values())):
             raise _error(folder, "model arrays do not match the manifest")
+        vectors = None if spec is None else _load_vectors(folder, spec, vocab)
         return cls(manifest, vocab, arrays, str(folder), vectors)
 
     def vectorize(self, features: dict[str, float], lang: str | None = None
@@ -309,7 +310,7 @@ class ToneModel:
 
     def _vector_words(self) -> list[str]:
         """The word vectors' words by row (built on the first explanation that needs them)."""
-        names = getattr(self, "_vector_names", None)
+        names = self._vector_names
         if names is None:
             names = [""] * len(self.vectors.index)
             for word, row in self.vectors.index.items():
@@ -335,7 +336,7 @@ def read_vectors(folder: str | Path, langs: Iterable[str], scale: float) -> Word
             or V.dtype not in (np.float16, np.float32)
             or len(set(words)) != len(words) or V.ndim != 2 or V.shape[0] != len(words)
             or V.shape[1] == 0 or a.shape != (len(words),) or not np.isfinite(V).all()
-            or not np.isfinite(a).all()):
+            or not np.isfinite(a).all() or not (a > 0).all()):  # weights divide a sum
         raise _error(folder, "word vectors do not match their word list")
     return WordVectors({w: i for i, w in enumerate(words)}, V, a, tuple(langs), float(scale))
 
