@@ -63,11 +63,15 @@ def _copy_model(tmp_path) -> Path:
     return target
 
 
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
 def test_tampered_weights_are_refused(tmp_path):
     folder = _copy_model(tmp_path)
-    data = bytearray((folder / "weights.npz").read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    (folder / "weights.npz").write_bytes(bytes(data))
+    _flip_a_byte(folder / "weights.npz")
     with pytest.raises(VoicecheckError, match="checksum does not match"):
         ToneModel.load(folder)
 
@@ -137,9 +141,7 @@ def test_explanations_name_words_only_the_word_vectors_know(model):
 
 def test_tampered_or_mismatched_word_vectors_are_refused(tmp_path):
     folder = _copy_model(tmp_path)
-    data = bytearray((folder / "vectors.npz").read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    (folder / "vectors.npz").write_bytes(bytes(data))
+    _flip_a_byte(folder / "vectors.npz")
     with pytest.raises(VoicecheckError, match="checksum does not match"):
         ToneModel.load(folder)
     folder = _copy_model(tmp_path / "b")
