@@ -29,20 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import ROOT, machine  # noqa: E402
 from voicecheck.engine import Checker  # noqa: E402
 from voicecheck.tone.model import ToneModel  # noqa: E402
-from voicecheck.tone.train import Sample, build_vocab, matrix, split_of  # noqa: E402
+from voicecheck.tone.train import Sample, matrix, split_of, vocabulary  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "politeness-stanford" / "data.jsonl"
 
 
 C_GRID = (1, 4, 16, 64, 256)
-
-
-def features(fit_on: list, vectors) -> tuple[list[str], list[float]]:
-    """The vocabulary and idf of `fit_on`, then the word vectors' block (as `fit` builds it)."""
-    vocab, idf = build_vocab(fit_on)
-    if vectors is None:
-        return vocab, idf
-    return vocab + vectors.names(), idf + [1.0] * vectors.dim
 
 
 def cross_validate(train: list, vectors, repeats: int = 3
@@ -58,7 +50,7 @@ def cross_validate(train: list, vectors, repeats: int = 3
     for seed in range(repeats):
         for fit_rows, held in StratifiedKFold(5, shuffle=True, random_state=seed).split(y, y):
             part = [train[i] for i in fit_rows]
-            vocab, idf = features(part, vectors)
+            vocab, idf = vocabulary(part, vectors)
             X = matrix(part, vocab, idf, vectors)
             Xh = matrix([train[i] for i in held], vocab, idf, vectors)
             for C in C_GRID:
@@ -109,7 +101,7 @@ def main() -> None:
         return
     for name, fit_on, eval_on in (("Wikipedia 80/20 (in-domain)", train, test),
                                   ("Wikipedia -> Stack Exchange (cross-domain)", wiki, stack)):
-        vocab, idf = features(fit_on, vectors)
+        vocab, idf = vocabulary(fit_on, vectors)
         X, Xt = matrix(fit_on, vocab, idf, vectors), matrix(eval_on, vocab, idf, vectors)
         y = np.array([s.labels["p"] for s in fit_on])
         yt = np.array([s.labels["p"] for s in eval_on])

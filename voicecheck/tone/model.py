@@ -107,7 +107,6 @@ class ToneModel:
         self.indexer = Indexer(self.index, vector_index=vectors.index if vectors else None,
                                vector_offset=len(vocab))
         self._words_of: dict[int, str | None] = {}  # vocabulary index -> readable() of it
-        self._vector_names: list[str] | None = None  # word-vector row -> word, when needed
 
     @classmethod
     def load(cls, directory: str | Path) -> ToneModel:
@@ -157,21 +156,21 @@ class ToneModel:
         vectors = None if spec is None else _load_vectors(folder, spec, vocab)
         return cls(manifest, vocab, arrays, str(folder), vectors)
 
-    def vectorize(self, features: dict[str, float], lang: str | None = None
-                  ) -> tuple[Any, Any]:
+    def vectorize(self, features: dict[str, float]) -> tuple[Any, Any]:
         """(row indices, L2-normalised tf-idf values) of the known features, then the word
-        vectors' block (`lang` defaults to the `l:` feature's)."""
+        vectors' block for the language of the `l:` feature."""
         np = self._np
         get = self.index.get
+        vectors = self.vectors
         known = [(i, value) for i, value in ((get(k), v) for k, v in features.items()
-                                             if k[:2] != "e:") if i is not None]
+                                             if vectors is None or not vectors.is_dense(k))
+                 if i is not None]
         idx, vals = self._weigh(np.array([i for i, _ in known], dtype=np.intp),
                                 np.array([v for _, v in known], dtype=np.float32))
-        if self.vectors is None:
+        if vectors is None:
             return idx, vals
-        if lang is None:
-            lang = next((k[2:] for k in features if k[:2] == "l:"), "")
-        return self._dense(idx, vals, self.vectors.embed_features(features, lang))
+        lang = next((k[2:] for k in features if k[:2] == "l:"), "")
+        return self._dense(idx, vals, vectors.embed_features(features, lang))
 
     def _dense(self, idx: Any, vals: Any, dense: Any) -> tuple[Any, Any]:
         if dense is None:
@@ -278,7 +277,7 @@ class ToneModel:
             vector_rows, per_word, factor = vector_part
             shares = (per_word[:, cols].sum(axis=1) * factor).tolist()
             merged = dict(found)
-            names = self._vector_words()
+            names = self.vectors.words
             for row, value in zip(vector_rows.tolist(), shares):
                 if value > 0 if upward else value < 0:
                     merged[names[row]] = merged.get(names[row], 0.0) + value
@@ -308,16 +307,6 @@ class ToneModel:
             return out
         return explain
 
-    def _vector_words(self) -> list[str]:
-        """The word vectors' words by row (built on the first explanation that needs them)."""
-        names = self._vector_names
-        if names is None:
-            names = [""] * len(self.vectors.index)
-            for word, row in self.vectors.index.items():
-                names[row] = word
-            self._vector_names = names
-        return names
-
 
 def read_vectors(folder: str | Path, langs: Iterable[str], scale: float) -> WordVectors:
     """Word vectors from `vectors.json` and `vectors.npz` in `folder` (a model directory, or
@@ -338,7 +327,7 @@ def read_vectors(folder: str | Path, langs: Iterable[str], scale: float) -> Word
             or V.shape[1] == 0 or a.shape != (len(words),) or not np.isfinite(V).all()
             or not np.isfinite(a).all() or not (a > 0).all()):  # weights divide a sum
         raise _error(folder, "word vectors do not match their word list")
-    return WordVectors({w: i for i, w in enumerate(words)}, V, a, tuple(langs), float(scale))
+    return WordVectors(words, V, a, tuple(langs), float(scale))
 
 
 def _load_vectors(folder: Path, spec: Any, vocab: list[str]) -> WordVectors:
@@ -372,7 +361,7 @@ def save_model(directory: str | Path, manifest: dict[str, Any], vocab: list[str]
     files = FILES
     manifest = dict(manifest)
     if vectors is not None:
-        words = sorted(vectors.index, key=vectors.index.__getitem__)
+        words = vectors.words
         (folder / "vectors.json").write_text(json.dumps(words, ensure_ascii=False),
                                              encoding="utf-8")
         # float16 (half the size; the vectors were rounded to it when built, so this is

@@ -49,6 +49,15 @@ def build_vocab(samples: Iterable[Sample], min_df: int = 2,
     return kept, idf
 
 
+def vocabulary(samples: list[Sample], vectors: Any = None,
+               min_df: int = 2) -> tuple[list[str], list[float]]:
+    """`build_vocab`, then the word vectors' dense features (idf 1), as a model stores them."""
+    vocab, idf = build_vocab(samples, min_df=min_df)
+    if vectors is None:
+        return vocab, idf
+    return vocab + vectors.names(), idf + [1.0] * vectors.dim
+
+
 def matrix(samples: list[Sample], vocab: list[str], idf: list[float],
            vectors: Any = None) -> Any:
     """CSR matrix of L2-normalised tf-idf rows, the same arithmetic as ToneModel.vectorize;
@@ -57,7 +66,7 @@ def matrix(samples: list[Sample], vocab: list[str], idf: list[float],
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    index = {f: i for i, f in enumerate(vocab) if f[:2] != "e:"}
+    index = {f: i for i, f in enumerate(vocab) if vectors is None or not vectors.is_dense(f)}
     idf_arr = np.asarray(idf, dtype=np.float32)
     rows, cols, vals = [], [], []
     for r, s in enumerate(samples):
@@ -98,13 +107,14 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
-    vocab, idf = build_vocab(train, min_df=min_df)
-    if vectors is not None:
-        vocab, idf = vocab + vectors.names(), idf + [1.0] * vectors.dim
+    vocab, idf = vocabulary(train, vectors, min_df=min_df)
     X_full = matrix(train, vocab, idf, vectors)
     X_dev_full = matrix(dev, vocab, idf, vectors)
     sparse = len(vocab) - (vectors.dim if vectors is not None else 0)
     dense_heads = set(heads if dense_heads is None else dense_heads)
+    # heads that do not read the vectors see the sparse columns only (sliced once)
+    narrow = ((X_full, X_dev_full) if vectors is None
+              else (X_full[:, :sparse], X_dev_full[:, :sparse]))
     columns = _columns(heads)
     W = np.zeros((len(vocab), len(columns)), dtype=np.float32)
     b = np.zeros(len(columns), dtype=np.float32)
@@ -115,7 +125,7 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
         if head in dense_heads:
             X_train, X_dev, width = X_full, X_dev_full, len(vocab)
         else:
-            X_train, X_dev, width = X_full[:, :sparse], X_dev_full[:, :sparse], sparse
+            (X_train, X_dev), width = narrow, sparse
         tr = [i for i, s in enumerate(train) if s.labels.get(head) is not None]
         dv = [i for i, s in enumerate(dev) if s.labels.get(head) is not None]
         y_tr = np.array([train[i].labels[head] > k for i in tr], dtype=int)

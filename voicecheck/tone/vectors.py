@@ -31,11 +31,12 @@ class WordVectors:
     """Word vectors and weights (`V`, `a`), the languages they cover and the reply vector's
     length (`scale`)."""
 
-    __slots__ = ("index", "V", "a", "langs", "scale", "_weighted")
+    __slots__ = ("words", "index", "V", "a", "langs", "scale", "_weighted")
 
-    def __init__(self, index: dict[str, int], V: Any, a: Any, langs: tuple[str, ...],
+    def __init__(self, words: list[str], V: Any, a: Any, langs: tuple[str, ...],
                  scale: float) -> None:
-        self.index = index  # word -> row
+        self.words = words  # row -> word
+        self.index = {w: i for i, w in enumerate(words)}  # word -> row
         self.V = V  # (words, dim), as stored (float16)
         self.a = a  # (words,) float32 weight per word
         self.langs = langs
@@ -48,9 +49,12 @@ class WordVectors:
         sum. A check never needs it (it reads `project()`'s per-word logits), so a loaded
         model does not keep this 11.6 MB table."""
         if self._weighted is None:
-            np = _numpy()
-            self._weighted = np.ascontiguousarray(self.a[:, None] * self.V, dtype=np.float32)
+            self._weighted = self._product()
         return self._weighted
+
+    def _product(self) -> Any:
+        np = _numpy()
+        return np.ascontiguousarray(self.a[:, None] * self.V, dtype=np.float32)
 
     @property
     def dim(self) -> int:
@@ -79,9 +83,8 @@ class WordVectors:
         (dim × columns), then its weight: `(words, columns + 1)`. A reply's dense logits are
         `scale * P[rows, :-1].sum(0) / P[rows, -1].sum()`, equal to `embed_rows(rows) @ Wd`."""
         np = _numpy()
-        weighted = self._weighted
-        if weighted is None:  # without keeping the float32 table
-            weighted = self.a[:, None] * self.V.astype(np.float32)
+        # the float32 table is used once here and not kept, unless it already was
+        weighted = self._weighted if self._weighted is not None else self._product()
         return np.ascontiguousarray(np.hstack([weighted @ Wd, self.a[:, None]]),
                                     dtype=np.float32)
 
@@ -90,6 +93,10 @@ class WordVectors:
         if lang not in self.langs:
             return None
         return self.embed_rows(self.rows_of(k[2:] for k in features if k[:2] == "w:"))
+
+    def is_dense(self, feature: str) -> bool:
+        """Whether `feature` names one of the dense features (never an `extract()` one)."""
+        return feature[:2] == PREFIX
 
 
 def _numpy() -> Any:
