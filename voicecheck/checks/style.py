@@ -32,7 +32,21 @@ _NOT_EMOJI = frozenset("\u00A9\u00AE\u2122")
 
 
 _VOWELS = frozenset("AEIOUY")
-_SLOT_EDGES = {"#": "#", "[": "]", "{": "}", "%": "%", "<": ">"}
+_SLOT_EDGES = {"#": "#", "[": "]", "{": "}", "%": "%", "<": ">", "$": "$"}
+# around a run of capitals (spaces allowed inside): a template slot or a quoted label
+_ENCLOSING = {"[": "]", "{": "}", "<": ">", '"': '"', "\u201c": "\u201d", "'": "'",
+              "\u2018": "\u2019"}
+# a word that is part of an address, a file name or a tag: CONTRIBUTING.md, .github/ISSUE_…,
+# #NUMBER, @HANDLE
+_IDENTIFIER_MARKS = ("/", "_", "\\", "://", "www.")
+_KEYWORD_VERBS = frozenset((  # "reply STOP", "ketik BATAL": a keyword to type, not a shout
+    "type", "reply", "text", "send", "enter", "press", "tap", "click", "sms", "key",
+    "taip", "ketik", "balas", "hantar", "kirim", "tekan", "klik", "masukkan",
+))
+# a line with a personal pronoun speaks to someone: a shout, not a heading
+_PRONOUNS = frozenset(("I", "ME", "MY", "WE", "US", "OUR", "YOU", "YOUR", "YOU'RE", "ANDA",
+                       "KAMU", "AWAK", "KAU", "ENGKAU", "SAYA", "KAMI", "KITA", "AKU"))
+_ENTITY = re.compile(r"&[a-z]{2,8};")  # &nbsp; left in a pasted template
 
 
 def _acronym(word: str) -> bool:
@@ -45,6 +59,58 @@ def _placeholder(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     return before in _SLOT_EDGES and _SLOT_EDGES[before] == after
+
+
+def _identifier(text: str, start: int, end: int) -> bool:
+    """Part of a web address, path, file name or tag (CONTRIBUTING.md, #NUMBER, @HANDLE)."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = min((i for i in (text.find(" ", end), text.find("\n", end)) if i != -1),
+                default=len(text))
+    token = text[left:right]
+    if token[:1] in ("#", "@") and left == start - 1:
+        return True
+    after = text[end:end + 2]
+    return (any(mark in token for mark in _IDENTIFIER_MARKS)
+            or (after[:1] == "." and after[1:].isalpha() and after[1:].islower()))
+
+
+def _enclosed(text: str, start: int, end: int) -> bool:
+    """Inside brackets or quotes that hold nothing else: [PASTE RECEIPT LINK], tap "SEND"."""
+    before = text[:start].rstrip(" ")[-1:]
+    closer = _ENCLOSING.get(before)
+    return closer is not None and text[end:].lstrip(" ")[:1] == closer
+
+
+def _keyword(text: str, start: int) -> bool:
+    """A word to type or send, after a verb that says so: "reply STOP", "sila taip TAMAT"."""
+    before = text[:start].rstrip(" ").rsplit(None, 1)[-1:] or [""]
+    return before[0].lower().strip("(\"'") in _KEYWORD_VERBS
+
+
+def _heading(text: str, start: int) -> bool:
+    """A short line all in capitals, with no sentence punctuation and more text after it, and
+    naming no one: a heading or label (PENGESAHAN PENERIMAAN ADUAN, STEPS TO
+    TAKE:), not a shouted sentence."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", start)
+    if last == -1 or not text[last:].strip():
+        return False  # a line with nothing after it is the reply's last word, not a heading
+    line = _ENTITY.sub(" ", text[first:last])
+    words = line.split()
+    return (line.upper() == line and len(words) <= 8 and not any(c in line for c in ".!?")
+            and not any(w.strip(",:;()") in _PRONOUNS for w in words))
+
+
+def _echoed(text: str, start: int, end: int) -> bool:
+    """A name the reply also writes in ordinary case (JABATAN KASTAM … and Jabatan Kastam …)."""
+    run = text[start:end].lower()
+    lowered = text.lower()
+    found = lowered.find(run)
+    while found != -1:
+        if found != start and not text[found:found + len(run)].isupper():
+            return True
+        found = lowered.find(run, found + 1)
+    return False
 
 
 class StyleRule:
@@ -101,7 +167,9 @@ class StyleRule:
         found = _ASCII_CAPS.finditer(text) if text.isascii() else (
             m for m in _WORD.finditer(text) if m.group().isupper())
         words = [m for m in found
-                 if m.group() not in allowed and not _placeholder(text, m.start(), m.end())]
+                 if m.group() not in allowed and not _placeholder(text, m.start(), m.end())
+                 and not _identifier(text, m.start(), m.end())
+                 and len(set(m.group())) > 1]  # XXXXXXX masks a number
         out = []
         i = 0
         while i < len(words):
@@ -113,12 +181,20 @@ class StyleRule:
             # a name the writer set in bold or italics (*BANK NEGARA MALAYSIA*) is a label
             marked = text[max(0, run[0].start() - 4):run[0].start()].rstrip()[-1:] in ("*", "_")
             loud = len(run) >= 2 or (len(run[0].group()) >= 5 and not _acronym(run[0].group()))
-            if loud and not marked:
-                s, e = draft.clean.to_original(run[0].start(), run[-1].end())
+            start, end = run[0].start(), run[-1].end()
+            if loud and not marked and not self._labelled(text, start, end, len(run)):
+                s, e = draft.clean.to_original(start, end)
                 shown = draft.original[s:e]
                 out.append(self._finding(draft, severity, s, e, (shown.capitalize(),)))
             i = j + 1
         return out
+
+    @staticmethod
+    def _labelled(text: str, start: int, end: int, words: int) -> bool:
+        """Capitals that label something rather than raise the voice: a slot or quoted label,
+        a keyword to type, a heading line, or a name the reply also writes in ordinary case."""
+        return (_enclosed(text, start, end) or (words == 1 and _keyword(text, start))
+                or _heading(text, start) or (words >= 2 and _echoed(text, start, end)))
 
     def _allowed(self, guide: Any) -> set[str]:
         """The guide's acronyms and brand words in capitals (kept for the last guide seen)."""
