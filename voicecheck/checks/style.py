@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -61,12 +62,16 @@ def _placeholder(text: str, start: int, end: int) -> bool:
     return before in _SLOT_EDGES and _SLOT_EDGES[before] == after
 
 
+_NEAR = 200  # how far a label's context is looked for (a 2 MB reply must stay linear)
+_SPACE = re.compile(r"\s")
+
+
 def _identifier(text: str, start: int, end: int) -> bool:
     """Part of a web address, path, file name or tag (CONTRIBUTING.md, #NUMBER, @HANDLE)."""
-    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
-    right = min((i for i in (text.find(" ", end), text.find("\n", end)) if i != -1),
-                default=len(text))
-    token = text[left:right]
+    window = max(0, start - _NEAR)
+    left = max(text.rfind(" ", window, start), text.rfind("\n", window, start), window - 1) + 1
+    space = _SPACE.search(text, end, end + _NEAR)
+    token = text[left:space.start() if space else min(len(text), end + _NEAR)]
     if token[:1] in ("#", "@") and left == start - 1:
         return True
     after = text[end:end + 2]
@@ -76,41 +81,71 @@ def _identifier(text: str, start: int, end: int) -> bool:
 
 def _enclosed(text: str, start: int, end: int) -> bool:
     """Inside brackets or quotes that hold nothing else: [PASTE RECEIPT LINK], tap "SEND"."""
-    before = text[:start].rstrip(" ")[-1:]
+    before = text[max(0, start - 20):start].rstrip(" ")[-1:]
     closer = _ENCLOSING.get(before)
-    return closer is not None and text[end:].lstrip(" ")[:1] == closer
+    return closer is not None and text[end:end + 20].lstrip(" ")[:1] == closer
 
 
 def _keyword(text: str, start: int) -> bool:
     """A word to type or send, after a verb that says so: "reply STOP", "sila taip TAMAT"."""
-    before = text[:start].rstrip(" ").rsplit(None, 1)[-1:] or [""]
+    before = text[max(0, start - 30):start].rstrip(" ").rsplit(None, 1)[-1:] or [""]
     return before[0].lower().strip("(\"'") in _KEYWORD_VERBS
 
 
-def _heading(text: str, start: int) -> bool:
-    """A short line all in capitals, with no sentence punctuation and more text after it, and
-    naming no one: a heading or label (PENGESAHAN PENERIMAAN ADUAN, STEPS TO
-    TAKE:), not a shouted sentence."""
-    first = text.rfind("\n", 0, start) + 1
-    last = text.find("\n", start)
-    if last == -1 or not text[last:].strip():
-        return False  # a line with nothing after it is the reply's last word, not a heading
-    line = _ENTITY.sub(" ", text[first:last])
-    words = line.split()
-    return (line.upper() == line and len(words) <= 8 and not any(c in line for c in ".!?")
-            and not any(w.strip(",:;()") in _PRONOUNS for w in words))
+class _Labels:
+    """What the label tests need from the whole reply, computed once per reply and only if a
+    loud run is found: line breaks, where the text ends, the lower-cased text."""
 
+    __slots__ = ("_breaks", "_echo_budget", "_last", "_lowered", "text")
 
-def _echoed(text: str, start: int, end: int) -> bool:
-    """A name the reply also writes in ordinary case (JABATAN KASTAM … and Jabatan Kastam …)."""
-    run = text[start:end].lower()
-    lowered = text.lower()
-    found = lowered.find(run)
-    while found != -1:
-        if found != start and not text[found:found + len(run)].isupper():
-            return True
-        found = lowered.find(run, found + 1)
-    return False
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._breaks: list[int] | None = None
+        self._last = -1
+        self._lowered: str | None = None
+        self._echo_budget = 16  # name look-ups per reply: a reply of many shouts stays linear
+
+    def labelled(self, start: int, end: int, words: int) -> bool:
+        """Capitals that label something rather than raise the voice: a slot or quoted label,
+        a keyword to type, a heading line, or a name the reply also writes in ordinary case."""
+        text = self.text
+        return (_enclosed(text, start, end) or (words == 1 and _keyword(text, start))
+                or self._heading(start) or (words >= 2 and self._echoed(start, end)))
+
+    def _heading(self, start: int) -> bool:
+        """A short line all in capitals, with no sentence punctuation and more text after it,
+        naming no one: a heading or label (PENGESAHAN PENERIMAAN ADUAN, STEPS TO TAKE:), not a
+        shouted sentence."""
+        if self._breaks is None:
+            self._breaks = [m.start() for m in re.finditer("\n", self.text)]
+            self._last = len(self.text.rstrip())
+        at = bisect.bisect_left(self._breaks, start)
+        if at == len(self._breaks) or self._breaks[at] >= self._last:
+            return False  # the reply's last line: nothing follows it
+        first = self._breaks[at - 1] + 1 if at else 0
+        last = self._breaks[at]
+        if last - first > _NEAR:
+            return False  # far longer than a heading
+        line = _ENTITY.sub(" ", self.text[first:last])
+        words = line.split()
+        return (line.upper() == line and len(words) <= 8 and not any(c in line for c in ".!?")
+                and not any(w.strip(",:;()") in _PRONOUNS for w in words))
+
+    def _echoed(self, start: int, end: int) -> bool:
+        """A name the reply also writes in ordinary case (JABATAN KASTAM … and Jabatan
+        Kastam …)."""
+        if self._echo_budget <= 0:
+            return False
+        self._echo_budget -= 1
+        if self._lowered is None:
+            self._lowered = self.text.lower()
+        text, lowered, run = self.text, self._lowered, self._lowered[start:end]
+        found = lowered.find(run)
+        while found != -1:
+            if found != start and not text[found:found + len(run)].isupper():
+                return True
+            found = lowered.find(run, found + 1)
+        return False
 
 
 class StyleRule:
@@ -171,6 +206,7 @@ class StyleRule:
                  and not _identifier(text, m.start(), m.end())
                  and len(set(m.group())) > 1]  # XXXXXXX masks a number
         out = []
+        labels: _Labels | None = None
         i = 0
         while i < len(words):
             j = i
@@ -182,19 +218,17 @@ class StyleRule:
             marked = text[max(0, run[0].start() - 4):run[0].start()].rstrip()[-1:] in ("*", "_")
             loud = len(run) >= 2 or (len(run[0].group()) >= 5 and not _acronym(run[0].group()))
             start, end = run[0].start(), run[-1].end()
-            if loud and not marked and not self._labelled(text, start, end, len(run)):
+            if loud and not marked:
+                if labels is None:
+                    labels = _Labels(text)
+                if labels.labelled(start, end, len(run)):
+                    i = j + 1
+                    continue
                 s, e = draft.clean.to_original(start, end)
                 shown = draft.original[s:e]
                 out.append(self._finding(draft, severity, s, e, (shown.capitalize(),)))
             i = j + 1
         return out
-
-    @staticmethod
-    def _labelled(text: str, start: int, end: int, words: int) -> bool:
-        """Capitals that label something rather than raise the voice: a slot or quoted label,
-        a keyword to type, a heading line, or a name the reply also writes in ordinary case."""
-        return (_enclosed(text, start, end) or (words == 1 and _keyword(text, start))
-                or _heading(text, start) or (words >= 2 and _echoed(text, start, end)))
 
     def _allowed(self, guide: Any) -> set[str]:
         """The guide's acronyms and brand words in capitals (kept for the last guide seen)."""
