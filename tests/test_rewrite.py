@@ -337,3 +337,30 @@ def test_rendered_parts_raise_no_findings_themselves(lang, preset):
                      if not (preset == "formal" and address == "informal"
                              and f.code in ("VC211", "VC120", "VC122"))]
             assert not found, (name, address, text, found)
+
+
+def test_a_garbage_collection_during_a_render_does_not_count_against_its_budget():
+    """A full collection of a large process takes about the whole CPU budget; one that fell
+    inside a render used to refuse an innocent shipped template (E243) now and then. Here every
+    allocation would start a collection that costs more than the budget."""
+    import gc
+
+    template = compile_template("{% set low = matched|lower %}{{ low }} ok", "t.j2")
+    burning = []
+
+    def slow_collection(phase: str, info: dict) -> None:
+        if phase == "start" and burning:
+            until = time.thread_time() + 0.6  # more than the 0.5 s budget
+            while time.thread_time() < until:
+                pass
+
+    thresholds = gc.get_threshold()
+    gc.callbacks.append(slow_collection)
+    gc.set_threshold(1, 1, 1)
+    try:
+        burning.append(True)
+        assert template.render(dict(SAMPLE, matched="Per Our Policy")) == "per our policy ok"
+    finally:
+        burning.clear()
+        gc.set_threshold(*thresholds)
+        gc.callbacks.remove(slow_collection)

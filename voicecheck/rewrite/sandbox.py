@@ -16,6 +16,8 @@ from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from voicecheck.runtime import gc_paused
+
 MAX_OUTPUT_CHARS = 2_000
 MAX_RANGE = 1_000
 MAX_STEPS = 5_000       # loop iterations, calls and operations in one render
@@ -247,7 +249,17 @@ def _line(exc: BaseException, path: str) -> int | None:
 
 
 def render(compiled: Any, path: str, values: dict[str, Any]) -> str:
-    """Render on a fresh budget; `RenderFailed` when refused or broken."""
+    """Render on a fresh budget; `RenderFailed` when refused or broken.
+
+    The cyclic garbage collector is paused meanwhile: a full collection of a large process
+    (a server or test run with every rule set and model loaded) takes about as long as the
+    whole budget, and when it fell inside a render it refused an innocent template. A render
+    is bounded in steps and output, so what it leaves is small and collected afterwards."""
+    with gc_paused():
+        return _render(compiled, path, values)
+
+
+def _render(compiled: Any, path: str, values: dict[str, Any]) -> str:
     budget = _Budget(time.thread_time() + TIME_BUDGET)
     token = _BUDGET.set(budget)
     try:
