@@ -364,3 +364,31 @@ def test_a_garbage_collection_during_a_render_does_not_count_against_its_budget(
         burning.clear()
         gc.set_threshold(*thresholds)
         gc.callbacks.remove(slow_collection)
+
+
+def test_the_collector_resumes_only_when_the_last_overlapping_pause_ends():
+    """Renders overlap in the server's thread pool: the first to finish must not turn the
+    collector back on under the other."""
+    import gc
+    import threading
+
+    from voicecheck.runtime import gc_paused
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def other_render() -> None:
+        with gc_paused():
+            inside.set()
+            leave.wait(5)
+
+    assert gc.isenabled()
+    thread = threading.Thread(target=other_render)
+    with gc_paused():
+        thread.start()
+        assert inside.wait(5)
+    try:
+        assert not gc.isenabled()  # this block ended, the other thread's has not
+    finally:
+        leave.set()
+        thread.join(5)
+    assert gc.isenabled()
