@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from voicecheck.checks.base import Context, Rule, fill, make_finding
@@ -23,6 +24,45 @@ def _has_letter(word: str) -> bool:
     """Whether a word has a letter (numbers and codes are not words to a reader); cached,
     since words repeat far more often than they are new."""
     return _LETTER.search(word) is not None
+
+
+_BULLETS = frozenset("-*•–—·>#")
+_NUMBERED = re.compile(r"(?:\d{1,3}|[a-z])[.)]?")  # "1.", "2)", "a)" as spaCy splits them
+
+
+def _starts_item(tokens: list, i: int, last: int) -> bool:
+    """Whether token i, first on its line, opens a list item or a heading: "- ", "• ",
+    "1.", "2)", "a)", "#####"."""
+    text = tokens[i].text
+    if text in _BULLETS or text[:1] == "#":
+        return True
+    if not _NUMBERED.fullmatch(text):
+        return False
+    return text[-1] in ".)" or (i + 1 < last and tokens[i + 1].text in (".", ")"))
+
+
+def visual_sentences(draft: Draft, first: int, last: int) -> list[tuple[int, int]]:
+    """The sentence tokens[first:last] cut where the reply visibly starts a new line of
+    thought without punctuation: after a blank line, after a line ending in ":", and before a
+    list item or heading on a new line. Chat and email replies often end a line or a list item
+    with no full stop; a line break inside a sentence (text wrapped by hand) is not a cut."""
+    text, tokens = draft.folded.text, draft.tokens
+    cuts = [first]
+    for i in range(first + 1, last):
+        gap = text[tokens[i - 1].end:tokens[i].start]
+        if "\n" in gap and (gap.count("\n") > 1 or tokens[i - 1].text[-1:] == ":"
+                            or _starts_item(tokens, i, last)):
+            cuts.append(i)
+    cuts.append(last)
+    return list(pairwise(cuts))
+
+
+def _sentences(draft: Draft) -> list[tuple[int, int]]:
+    """The reply's sentences, cut at line breaks that end a thought (`visual_sentences`)."""
+    if "\n" not in draft.folded.text:
+        return draft.sentences
+    return [piece for first, last in draft.sentences
+            for piece in visual_sentences(draft, first, last)]
 
 
 PARAMS = {"metric": "str"}
@@ -45,14 +85,18 @@ class MetricRule:
         if not limit:
             return []
         out = []
-        for first, last in draft.sentences:
-            if last - first <= limit:
+        for sentence in draft.sentences:
+            if sentence[1] - sentence[0] <= limit:
                 continue  # fewer tokens than the limit, so fewer words
-            count = sum(1 for t in draft.tokens[first:last] if t.is_word)
-            if count > limit:
-                start, end = draft.token_span(first, last)
-                message = fill(self.rule.message, count=count, limit=limit)
-                out.append(make_finding(self.rule, severity, draft, start, end, message))
+            for first, last in (visual_sentences(draft, *sentence)
+                                if "\n" in draft.folded.text else (sentence,)):
+                if last - first <= limit:
+                    continue
+                count = sum(1 for t in draft.tokens[first:last] if t.is_word)
+                if count > limit:
+                    start, end = draft.token_span(first, last)
+                    message = fill(self.rule.message, count=count, limit=limit)
+                    out.append(make_finding(self.rule, severity, draft, start, end, message))
         return out
 
     def _reading_ease(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
@@ -62,20 +106,21 @@ class MetricRule:
         words = [w for w in draft.word_texts if w.isalpha() or _has_letter(w)]
         if len(words) < least or not draft.sentences:
             return []
+        sentences = _sentences(draft)
         if self.lang == "en":
             floor = ctx.guide.readability.get("min_reading_ease")
-            value = flesch(words, len(draft.sentences))
+            value = flesch(words, len(sentences))
             bad = floor is not None and value < floor
             limit = floor
         else:
             ceiling = ctx.guide.readability.get("max_lix")
-            value = lix(words, len(draft.sentences))
+            value = lix(words, len(sentences))
             bad = ceiling is not None and value > ceiling
             limit = ceiling
         if not bad:
             return []
         # point at the hardest sentence: the longest one
-        first, last = max(draft.sentences, key=lambda s: s[1] - s[0])
+        first, last = max(sentences, key=lambda s: s[1] - s[0])
         start, end = draft.token_span(first, last)
         measure = "Flesch reading ease" if self.lang == "en" else "LIX"
         message = fill(self.rule.message, value=round(value), limit=limit, measure=measure)
