@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from itertools import pairwise
@@ -41,28 +42,50 @@ def _starts_item(tokens: list, i: int, last: int) -> bool:
     return text[-1] in ".)" or (i + 1 < last and tokens[i + 1].text in (".", ")"))
 
 
-def visual_sentences(draft: Draft, first: int, last: int) -> list[tuple[int, int]]:
-    """The sentence tokens[first:last] cut where the reply visibly starts a new line of
-    thought without punctuation: after a blank line, after a line ending in ":", and before a
-    list item or heading on a new line. Chat and email replies often end a line or a list item
-    with no full stop; a line break inside a sentence (text wrapped by hand) is not a cut."""
+def _start(token: Any) -> int:
+    return token.start
+
+
+def _line_cuts(draft: Draft) -> list[int]:
+    """Indices of the tokens where the reply visibly starts a new line of thought without
+    punctuation: after a blank line, after a line ending in ":", and before a list item or
+    heading on a new line. Found from the line breaks, not by walking every token (most
+    replies have a handful of breaks and dozens of tokens)."""
     text, tokens = draft.folded.text, draft.tokens
-    cuts = [first]
-    for i in range(first + 1, last):
-        gap = text[tokens[i - 1].end:tokens[i].start]
-        if "\n" in gap and (gap.count("\n") > 1 or tokens[i - 1].text[-1:] == ":"
-                            or _starts_item(tokens, i, last)):
+    cuts: list[int] = []
+    n = len(tokens)
+    pos = text.find("\n")
+    while pos != -1:
+        i = bisect.bisect_left(tokens, pos, key=_start)  # the first token after the break
+        if i >= n:
+            break
+        if i and (text.count("\n", tokens[i - 1].end, tokens[i].start) > 1
+                  or tokens[i - 1].text[-1:] == ":" or _starts_item(tokens, i, n)):
             cuts.append(i)
-    cuts.append(last)
-    return list(pairwise(cuts))
+        pos = text.find("\n", tokens[i].end)
+    return cuts
+
+
+def visual_sentences(draft: Draft, first: int, last: int,
+                     cuts: list[int] | None = None) -> list[tuple[int, int]]:
+    """The sentence tokens[first:last] cut at `_line_cuts`. Chat and email replies often end a
+    line or a list item with no full stop; a line break inside a sentence (text wrapped by
+    hand) is not a cut."""
+    if cuts is None:
+        cuts = _line_cuts(draft)
+    inside = cuts[bisect.bisect_right(cuts, first):bisect.bisect_left(cuts, last)]
+    return list(pairwise([first, *inside, last]))
 
 
 def _sentences(draft: Draft) -> list[tuple[int, int]]:
-    """The reply's sentences, cut at line breaks that end a thought (`visual_sentences`)."""
+    """The reply's sentences, cut at line breaks that end a thought (`_line_cuts`)."""
     if "\n" not in draft.folded.text:
         return draft.sentences
+    cuts = _line_cuts(draft)
+    if not cuts:
+        return draft.sentences
     return [piece for first, last in draft.sentences
-            for piece in visual_sentences(draft, first, last)]
+            for piece in visual_sentences(draft, first, last, cuts)]
 
 
 PARAMS = {"metric": "str"}
@@ -85,11 +108,13 @@ class MetricRule:
         if not limit:
             return []
         out = []
+        cuts: list[int] | None = None
         for sentence in draft.sentences:
             if sentence[1] - sentence[0] <= limit:
                 continue  # fewer tokens than the limit, so fewer words
-            for first, last in (visual_sentences(draft, *sentence)
-                                if "\n" in draft.folded.text else (sentence,)):
+            if cuts is None:
+                cuts = _line_cuts(draft) if "\n" in draft.folded.text else []
+            for first, last in visual_sentences(draft, *sentence, cuts):
                 if last - first <= limit:
                     continue
                 count = sum(1 for t in draft.tokens[first:last] if t.is_word)
