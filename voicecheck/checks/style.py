@@ -75,7 +75,8 @@ def _identifier(text: str, start: int, end: int) -> bool:
     if token[:1] in ("#", "@") and left == start - 1:
         return True
     after = text[end:end + 2]
-    return (any(mark in token for mark in _IDENTIFIER_MARKS)
+    core = token.strip("_*~")  # _ISU SENARAI HARGA_ is italics (WhatsApp, Markdown), not a name
+    return (any(mark in core for mark in _IDENTIFIER_MARKS)
             or (after[:1] == "." and after[1:].isalpha() and after[1:].islower()))
 
 
@@ -113,9 +114,9 @@ class _Labels:
                 or self._heading(start) or (words >= 2 and self._echoed(start, end)))
 
     def _heading(self, start: int) -> bool:
-        """A short line all in capitals, with no sentence punctuation and more text after it,
-        naming no one: a heading or label (PENGESAHAN PENERIMAAN ADUAN, STEPS TO TAKE:), not a
-        shouted sentence."""
+        """A short line all in capitals, with no sentence punctuation, naming no one, and set
+        apart as a heading is: a blank line after it, or a colon at its end (PENGESAHAN
+        PENERIMAAN ADUAN, STEPS TO TAKE:). "REFUND DENIED" run into the next line is a shout."""
         if self._breaks is None:
             self._breaks = [m.start() for m in re.finditer("\n", self.text)]
             self._last = len(self.text.rstrip())
@@ -127,8 +128,12 @@ class _Labels:
         if last - first > _NEAR:
             return False  # far longer than a heading
         line = _ENTITY.sub(" ", self.text[first:last])
+        following = self.text[last + 1:self._breaks[at + 1] if at + 1 < len(self._breaks)
+                              else last + 1 + _NEAR]
+        apart = line.rstrip().endswith(":") or not _ENTITY.sub(" ", following).strip()
         words = line.split()
-        return (line.upper() == line and len(words) <= 8 and not any(c in line for c in ".!?")
+        return (apart and line.upper() == line and len(words) <= 8
+                and not any(c in line for c in ".!?")
                 and not any(w.strip(",:;()") in _PRONOUNS for w in words))
 
     def _echoed(self, start: int, end: int) -> bool:
