@@ -108,7 +108,7 @@ class _Labels:
 
     def labelled(self, start: int, end: int, words: int) -> bool:
         """Capitals that label something rather than raise the voice: a slot or quoted label,
-        a keyword to type, a heading line, or a name the reply also writes in ordinary case."""
+        a keyword to type, a heading line, or a name the reply also writes in title case."""
         text = self.text
         return (_enclosed(text, start, end) or (words == 1 and _keyword(text, start))
                 or self._heading(start) or (words >= 2 and self._echoed(start, end)))
@@ -137,8 +137,9 @@ class _Labels:
                 and not any(w.strip(",:;()") in _PRONOUNS for w in words))
 
     def _echoed(self, start: int, end: int) -> bool:
-        """A name the reply also writes in ordinary case (JABATAN KASTAM … and Jabatan
-        Kastam …)."""
+        """A name the reply also writes in title case (JABATAN KASTAM … and Jabatan Kastam …);
+        a shout repeated in lower case ("WE ARE NOT RESPONSIBLE … we are not responsible") is
+        no name."""
         if self._echo_budget <= 0:
             return False
         self._echo_budget -= 1
@@ -147,7 +148,7 @@ class _Labels:
         text, lowered, run = self.text, self._lowered, self._lowered[start:end]
         found = lowered.find(run)
         while found != -1:
-            if found != start and not text[found:found + len(run)].isupper():
+            if found != start and text[found:found + len(run)].istitle():
                 return True
             found = lowered.find(run, found + 1)
         return False
