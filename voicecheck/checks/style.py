@@ -128,8 +128,8 @@ class _Labels:
         if last - first > _NEAR:
             return False  # far longer than a heading
         line = _ENTITY.sub(" ", self.text[first:last])
-        following = self.text[last + 1:self._breaks[at + 1] if at + 1 < len(self._breaks)
-                              else last + 1 + _NEAR]
+        following = self.text[last + 1:min(self._breaks[at + 1] if at + 1 < len(self._breaks)
+                                           else len(self.text), last + 1 + _NEAR)]
         apart = line.rstrip().endswith(":") or not _ENTITY.sub(" ", following).strip()
         words = line.split()
         return (apart and line.upper() == line and len(words) <= 8
@@ -145,6 +145,9 @@ class _Labels:
         self._echo_budget -= 1
         if self._lowered is None:
             self._lowered = self.text.lower()
+            if len(self._lowered) != len(self.text):  # "İ" lowers to two characters
+                self._echo_budget = 0
+                return False
         text, lowered, run = self.text, self._lowered, self._lowered[start:end]
         found = lowered.find(run)
         while found != -1:
