@@ -421,3 +421,29 @@ def test_fast_path_shapes_numbers_like_extract():
     order_fast, order_slow = np.argsort(fast[0]), np.argsort(slow[0])
     assert list(fast[0][order_fast]) == list(slow[0][order_slow])
     assert np.allclose(fast[1][order_fast], slow[1][order_slow])
+
+
+def test_the_shipped_model_was_built_from_the_current_rule_packs():
+    """The language packs' phrase, substitution and address matches are tone features (`r:`),
+    so a changed phrase list changes what the model would learn: the shipped model must be
+    rebuilt with it, or the documented rebuild no longer gives the shipped model."""
+    from voicecheck.checks.registry import signal_sources_sha256
+
+    manifest = json.loads((MODEL / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["training"].get("rule_signals_sha256") == signal_sources_sha256(), (
+        "the rule packs' phrase rules or language.yaml changed since models/tone was built; "
+        "rebuild it: python training/build_tone.py --aux --vectors models/tone")
+
+
+def test_a_changed_phrase_list_changes_the_rule_signal_hash(monkeypatch):
+    from voicecheck.checks import registry
+
+    before = registry.signal_sources_sha256()
+    rules = registry.pack_rules("en")
+    phrase = next(r for r in rules if r.kind == "phrase")
+    changed = type(phrase)(**{**{f: getattr(phrase, f) for f in phrase.__dataclass_fields__},
+                              "params": {**phrase.params, "phrases": ["a new phrase"]}})
+    original = registry.pack_rules
+    monkeypatch.setattr(registry, "pack_rules",
+                        lambda lang: tuple(changed if r is phrase else r for r in original(lang)))
+    assert registry.signal_sources_sha256() != before

@@ -5,6 +5,8 @@
     python training/build_tone.py --aux           # also use ../shared/data auxiliary sets (see MODEL_CARD)
     python training/build_tone.py --aux --vectors build/vectors   # + English word vectors
                                                   # (from training/build_vectors.py)
+    python training/build_tone.py --aux --vectors models/tone     # the same, taking the vectors
+                                                  # from the shipped model (after a rule change)
 
 Deterministic: fixed splits (training/split.py), fixed seeds, sorted inputs.
 Metrics go to training/results/tone_metrics.json and are printed as a table.
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from training.aux_data import load_aux  # noqa: E402
 from training.split import load_authored  # noqa: E402
+from voicecheck.checks.registry import signal_sources_sha256  # noqa: E402
 from voicecheck.engine import Checker  # noqa: E402
 from voicecheck.tone.model import read_vectors, save_model  # noqa: E402
 from voicecheck.tone.train import HEADS, Sample, evaluate, fit, metrics_table  # noqa: E402
@@ -36,6 +39,16 @@ VECTOR_SCALE = 1.0  # times the SIF-weighted average word vector (typical length
 # folds) while going soft on curt replies (VC205's own bad example, "Not our problem. Read the
 # FAQ.", rose from 0.20 to 0.23, over the 0.22 limit); MODEL_CARD.md, "Word vectors"
 VECTOR_HEADS = ("formality", "empathy")
+
+
+def vector_meta(folder: Path) -> dict:
+    """Where the word vectors came from: build_vectors.py's meta.json, or, for the vectors of a
+    model directory (`--vectors models/tone`: a rebuild after a rule change needs no torch), its
+    manifest's `vectors` entry."""
+    meta = folder / "meta.json"
+    if meta.is_file():
+        return json.loads(meta.read_text(encoding="utf-8"))
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["vectors"]
 
 
 def samples_from(records, checker: Checker) -> list[Sample]:
@@ -94,7 +107,7 @@ def main() -> None:
     vectors = None
     if args.vectors:
         vectors = read_vectors(args.vectors, ("en",), VECTOR_SCALE)
-        meta = json.loads((Path(args.vectors) / "meta.json").read_text(encoding="utf-8"))
+        meta = vector_meta(Path(args.vectors))
     started = time.time()
     records, removed = load_authored(ROOT / "training" / "authored", LANGS)
     checker = Checker()
@@ -112,6 +125,8 @@ def main() -> None:
     if vectors is not None:
         parts[0]["vectors"] = {k: meta[k] for k in ("encoder", "package", "encoder_sha256",
                                                     "variance_kept", "sif_a")}
+    # the language packs' phrase matches are features: a test compares this with the packs
+    parts[0]["training"]["rule_signals_sha256"] = signal_sources_sha256()
     test = evaluate_parts(parts, split["test"], vectors=vectors)
     dev = evaluate_parts(parts, split["dev"], ci=False, vectors=vectors)
     print(metrics_table(test))

@@ -190,6 +190,30 @@ def pack_sections(lang: str, key: str) -> list[tuple[Located, Any]]:
     return out
 
 
+SIGNAL_KINDS = ("phrase", "substitution", "address")  # the kinds whose matches are signals
+
+
+def signal_sources_sha256() -> str:
+    """SHA-256 of what the rule layer hands the tone model as features: the phrase,
+    substitution and address rules of every pack (whose matches are the `r:` features, see
+    `RuleSet.signals`) and each pack's language.yaml (how words are folded and inflected). A
+    tone model records it when built; a test says when the packs have changed since."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+    for lang in LANGS:
+        for rule in pack_rules(lang):
+            if rule.kind in SIGNAL_KINDS and rule.lang in (lang, "*"):
+                digest.update(json.dumps([lang, rule.code, rule.kind, rule.params],
+                                         sort_keys=True, ensure_ascii=False,
+                                         default=str).encode())
+        language = data_dir("rules") / lang / "language.yaml"
+        if language.is_file():
+            digest.update(language.read_bytes())
+    return digest.hexdigest()
+
+
 def _pack_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
