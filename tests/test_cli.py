@@ -116,3 +116,10 @@ def test_commands_without_tokens_do_not_import_spacy(args):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT,
                             timeout=60)
     assert b"HEAVY []" in result.stdout, result.stdout + result.stderr
+
+
+def test_explain_indents_the_later_lines_of_an_example():
+    result = run_cli("explain", "VC301")
+    assert result.returncode == 0
+    assert (b"  good: Here is how to change the card on your plan:\n"
+            b"        - open the app" in result.stdout)

@@ -400,9 +400,15 @@ def explain(code: str, lang: str | None) -> None:
         click.echo()
         click.echo(click.style(f"{label}:", bold=True) + f" {rule.message}")
         for example in rule.examples_bad:
-            click.echo(f"  bad:  {example.text}{_example_setting(example)}")
+            click.echo(f"  bad:  {_lines(example.text)}{_example_setting(example)}")
         for example in rule.examples_good:
-            click.echo(f"  good: {example.text}{_example_setting(example)}")
+            click.echo(f"  good: {_lines(example.text)}{_example_setting(example)}")
+
+
+def _lines(text: str) -> str:
+    """An example of several lines, its later lines indented under its first."""
+    first, *rest = text.split("\n")
+    return "\n".join([first] + [f"        {line}" if line else "" for line in rest])
 
 
 def _example_setting(example: Any) -> str:
