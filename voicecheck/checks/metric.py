@@ -107,21 +107,17 @@ class MetricRule:
         limit = ctx.guide.readability.get("max_sentence_words")
         if not limit:
             return []
+        if all(last - first <= limit for first, last in draft.sentences):
+            return []  # fewer tokens than the limit, so fewer words (and no cut adds any)
         out = []
-        cuts: list[int] | None = None
-        for sentence in draft.sentences:
-            if sentence[1] - sentence[0] <= limit:
-                continue  # fewer tokens than the limit, so fewer words
-            if cuts is None:
-                cuts = _line_cuts(draft) if "\n" in draft.folded.text else []
-            for first, last in visual_sentences(draft, *sentence, cuts):
-                if last - first <= limit:
-                    continue
-                count = sum(1 for t in draft.tokens[first:last] if t.is_word)
-                if count > limit:
-                    start, end = draft.token_span(first, last)
-                    message = fill(self.rule.message, count=count, limit=limit)
-                    out.append(make_finding(self.rule, severity, draft, start, end, message))
+        for first, last in _sentences(draft):
+            if last - first <= limit:
+                continue
+            count = sum(1 for t in draft.tokens[first:last] if t.is_word)
+            if count > limit:
+                start, end = draft.token_span(first, last)
+                message = fill(self.rule.message, count=count, limit=limit)
+                out.append(make_finding(self.rule, severity, draft, start, end, message))
         return out
 
     def _reading_ease(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
