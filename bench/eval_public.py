@@ -54,6 +54,12 @@ def spearman(a: list[float], b: list[float]) -> float:
     return float(spearmanr(a, b).statistic)
 
 
+def by_class(marks: list[bool], labels: list[int]) -> list[float]:
+    """The share of marked rows among the positives (label 1), then among the others."""
+    return [sum(m for m, t in zip(marks, labels) if t == k) / max(1, labels.count(k))
+            for k in (1, 0)]
+
+
 def main() -> None:
     checker = Checker(model=False)
     full = Checker()
@@ -101,12 +107,9 @@ def main() -> None:
             continue
         s = scores(rows, "hostility")
         y = [int(positive(r)) for r in rows]
-        over = [sum(x >= VC206 for x, t in zip(s, y) if t == k) / max(1, y.count(k))
-                for k in (1, 0)]
-        hostile = [any(f.dimension == "hostility" for f in
-                       full.check(r["text"], lang=r["lang"]).findings) for r in rows]
-        flagged = [sum(h for h, t in zip(hostile, y) if t == k) / max(1, y.count(k))
-                   for k in (1, 0)]
+        over = by_class([x >= VC206 for x in s], y)
+        flagged = by_class([any(f.dimension == "hostility" for f in
+                                full.check(r["text"], lang=r["lang"]).findings) for r in rows], y)
         line(name, rows, "hostility",
              f"ROC-AUC {auc(s, y):.3f}; over {VC206}: {over[0]:.1%} of positives, "
              f"{over[1]:.1%} of the others; flagged by a check: {flagged[0]:.1%} / "
