@@ -123,3 +123,18 @@ def test_explain_indents_the_later_lines_of_an_example():
     assert result.returncode == 0
     assert (b"  good: Here is how to change the card on your plan:\n"
             b"        - open the app" in result.stdout)
+
+
+def test_a_bad_guide_is_reported_once_for_many_files(tmp_path):
+    guide = tmp_path / "guide.yaml"
+    guide.write_text("voice: {formality: loud}\n")
+    drafts = []
+    for i in range(3):
+        draft = tmp_path / f"d{i}.txt"
+        draft.write_text("Thanks for waiting, your refund is on its way.")
+        drafts.append(str(draft))
+    result = run_cli("check", "--guide", str(guide), *drafts)
+    assert result.returncode == 2
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "E103" in lines[0] and "guide.yaml:1" in lines[0]
+    assert b"3 input errors" in result.stdout

@@ -46,15 +46,29 @@ def main() -> None:
     """Lint customer-service replies against a brand style guide (en, id, ms, fa)."""
 
 
+class _ReportedAlready(Exception):
+    """A guide that failed to load for an earlier file: that file's error line said it."""
+
+
 def _guide_for(explicit: str | None, target: str, cache: dict[Any, Any]) -> Any:
+    """The Checker of the guide that applies to `target`, built once per guide. A guide that
+    fails is remembered too: its error is raised for the first file it applies to, and later
+    files raise `_ReportedAlready`, so nine files under one bad guide print one line."""
     from voicecheck.engine import Checker
     from voicecheck.guide import find_guide
 
     path = explicit or find_guide(None if target == "-" else target)
     key = str(path) if path else None
     if key not in cache:
-        cache[key] = Checker(str(path) if path else None)
-    return cache[key]
+        try:
+            cache[key] = Checker(str(path) if path else None)
+        except VoicecheckError as error:
+            cache[key] = error
+            raise
+    found = cache[key]
+    if isinstance(found, VoicecheckError):
+        raise _ReportedAlready
+    return found
 
 
 def _reply_options(command: Any) -> Any:
@@ -124,6 +138,8 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
         except VoicecheckError as error:
             errors += 1
             click.echo(f"voicecheck: {error}", err=True)
+        except _ReportedAlready:
+            errors += 1
     if show_diff:
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
     if fmt == "json":
