@@ -87,9 +87,13 @@ def real_reply_rates(model_parts, checker: Checker, vectors=None) -> dict:
         _, feats = checker.tone_features(row["text"], lang=row["lang"])
         result = model.predict(feats)
         for group in ("all", row["lang"]):
-            c = counts.setdefault(group, {"n": 0, "hostile": 0, "impolite": 0, "informal": 0})
+            c = counts.setdefault(group, {"n": 0, "hostile": 0, "hostile_error": 0,
+                                          "impolite": 0, "informal": 0})
             c["n"] += 1
-            c["hostile"] += result.heads["hostility"].score >= model.thresholds["hostility"]
+            # VC206 and VC203 speak at these (rules/common/tone.yaml); the head's own
+            # threshold (best dev F1) only scores the held-out metrics
+            c["hostile"] += result.heads["hostility"].score >= 0.6
+            c["hostile_error"] += result.heads["hostility"].score >= 0.85
             c["impolite"] += result.heads["politeness"].score < 0.22
             c["informal"] += result.heads["formality"].score < 0.12
     return {g: {k: (v / c["n"] if k != "n" else v) for k, v in c.items()}
@@ -132,7 +136,8 @@ def main() -> None:
     print(metrics_table(test))
     real = real_reply_rates(parts, checker, vectors)
     for group, rates in real.items():
-        print(f"real canned replies {group}: n={rates['n']}, hostile {rates['hostile']:.3f}, "
+        print(f"real canned replies {group}: n={rates['n']}, hostile {rates['hostile']:.3f} "
+              f"(>= 0.85: {rates['hostile_error']:.3f}), "
               f"impolite {rates['impolite']:.3f}, too informal {rates['informal']:.3f}")
     results = ROOT / "training" / "results"
     results.mkdir(exist_ok=True)

@@ -35,14 +35,16 @@ def render(results: dict) -> str:
         metrics_table(results["test"]),
         "",
         "Real canned replies (`../shared/eval/canned-real`, evaluation only, mostly acceptable "
-        "replies): share of replies over the model's hostility threshold, under politeness "
-        "0.22 and under formality 0.12 (the neutral-guide limits of VC205 and VC201).",
+        "replies): share of replies with hostility over 0.6 and over 0.85 (where VC206 and "
+        "VC203 speak), under politeness 0.22 and under formality 0.12 (the neutral-guide "
+        "limits of VC205 and VC201).",
         "",
-        "| group | n | hostility ≥ model threshold | politeness < 0.22 | formality < 0.12 |",
-        "|---|---:|---:|---:|---:|",
+        "| group | n | hostility ≥ 0.6 | hostility ≥ 0.85 | politeness < 0.22 | formality < 0.12 |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for group, r in results.get("real_reply_rates", {}).items():
-        lines.append(f"| {group} | {r['n']} | {r['hostile']:.3f} | {r['impolite']:.3f} | "
+        lines.append(f"| {group} | {r['n']} | {r['hostile']:.3f} | "
+                     f"{r.get('hostile_error', float('nan')):.3f} | {r['impolite']:.3f} | "
                      f"{r['informal']:.3f} |")
     return "\n".join(lines)
 
