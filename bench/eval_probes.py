@@ -7,7 +7,13 @@ and 8 condescending or dismissive ones per language (en, id, ms, fa), written by
 did not see the authored training data. They measure the model's lean towards reading plain
 questions and very short replies as hostile; they are never trained on. They are small (24
 plain replies per language: one reply is 4 points) and now seen, so use them to compare
-builds, not as a headline figure.
+builds, not as a headline figure. Two stock phrases of the short probe ("Yes, that's
+correct.", "No worries at all") also occur in the training data; longer ones may not
+(tests/test_tone.py).
+
+`bench/probes/independent.jsonl` is the third set: 80 fully labelled pairs per language, in
+the authored format, written from the label guide alone; `voicecheck eval --model models/tone
+--data bench/probes/independent.jsonl` scores every head on it (models/MODEL_CARD.md).
 
     python bench/eval_probes.py [--model DIR]
 """

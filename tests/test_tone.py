@@ -57,6 +57,29 @@ def test_shipped_model_meets_targets_on_held_out_split():
         assert metrics[head]["all"]["ece"] <= 0.05, head
 
 
+def test_probe_sets_stay_out_of_training():
+    """bench/probes/ measures the model on replies written apart from its training data: none
+    may reach the authored collection, or the figures in MODEL_CARD.md stop meaning anything.
+    (Stock phrases of five words or fewer, such as "Yes, that's correct.", may coincide.)"""
+    sys.path.insert(0, str(ROOT))
+    from training.split import NEAR_DUPLICATE, _trigrams, load_authored, signature
+
+    records, _ = load_authored(ROOT / "training" / "authored", ("en", "id", "ms", "fa"))
+    known: dict[str, list[set]] = {}
+    for r in records:
+        known.setdefault(r["lang"], []).append(_trigrams(signature(r["reply"])))
+    ids = {r["id"] for r in records}
+    for path in sorted((ROOT / "bench" / "probes").glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            row = json.loads(line)
+            assert row.get("id") not in ids, f"{path.name}:{n}"
+            if len(row["reply"].split()) <= 5:
+                continue
+            g = _trigrams(signature(row["reply"]))
+            assert all(len(g & o) / max(1, len(g | o)) < NEAR_DUPLICATE
+                       for o in known[row["lang"]]), f"{path.name}:{n} is in the training data"
+
+
 def _copy_model(tmp_path) -> Path:
     target = tmp_path / "model"
     shutil.copytree(MODEL, target)
