@@ -441,8 +441,9 @@ def _samples(rows: list[Any], head: str, lang: str | None) -> list[Any]:
 
     checker = Checker(model=False)
     samples = []
-    with click.progressbar(rows, label="features", file=sys.stderr,
-                           show_pos=True) as bar:
+    # off a terminal click prints only the label, once: make it say what is happening
+    with click.progressbar(rows, label=f"{head}: features of {len(rows)} replies",
+                           file=sys.stderr, show_pos=True) as bar:
         for row in bar:
             row_lang, feats = checker.tone_features(row.text, lang=lang or row.lang)
             samples.append(Sample(feats, {head: row.label}, row_lang, text=row.text))
