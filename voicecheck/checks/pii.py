@@ -19,6 +19,13 @@ from voicecheck.text.draft import Draft
 PARAMS = {"pii": "str"}
 KINDS = ("email", "phone", "card", "mykad")
 REGION = {"en": "US", "id": "ID", "ms": "MY", "fa": "IR"}
+# English is written to customers everywhere: numbers in these regions' national format count
+# too, but only when written with their trunk '0' (07911 123456, 0412 345 678, 0917 123 4567),
+# so that a bare ten-digit order number is not read as an Indian mobile
+OTHER_REGIONS = {"en": ("GB", "IN", "AU", "PH", "NG")}
+# a run that could hold a phone number (nine digits or more, maybe spaced or dashed); only these
+# runs are handed to libphonenumber, which costs ~100 µs a pass over a whole reply
+_PHONE_LIKE = re.compile(r"\+?\(?\d[\d\s().\u2013-]{6,24}\d")
 
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 _DIGIT = re.compile(r"\d")
@@ -48,6 +55,7 @@ class PiiRule:
         self.rule = rule
         self.kind = rule.params["pii"]
         self.region = REGION.get(lang, "US")
+        self.other_regions = OTHER_REGIONS.get(lang, ())
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         if self.kind == "email":
@@ -63,14 +71,36 @@ class PiiRule:
             return spans
         if self.kind == "mykad":
             return [m.span() for m in _MYKAD.finditer(text)]
+        return self._phones(text)
+
+    def _phones(self, text: str) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for run in _PHONE_LIKE.finditer(text):
+            if sum(c.isdigit() for c in run.group()) >= 9:
+                # a little context either side: the matcher checks what the number touches
+                start, end = max(0, run.start() - 2), min(len(text), run.end() + 2)
+                trunk = run.group().lstrip("+( ")[:1] == "0"
+                out += [(start + s, start + e)
+                        for s, e in self._phones_in(text[start:end], trunk)]
+        return out
+
+    def _phones_in(self, run: str, trunk: bool) -> list[tuple[int, int]]:
+        """The personal phone numbers in one digit run, by the first region whose numbering
+        plan reads it: the reply language's own, then (for a run written with a trunk '0')
+        the other regions of the language."""
         import phonenumbers
 
-        if not _DIGIT.search(text):
-            return []
-        matcher = phonenumbers.PhoneNumberMatcher(text, self.region,
-                                                  leniency=phonenumbers.Leniency.VALID,
-                                                  max_tries=200)
-        return [(m.start, m.end) for m in matcher]
+        types = phonenumbers.PhoneNumberType
+        # toll-free, shared-cost and premium lines are businesses' hotlines, not a customer's
+        hotline = {types.TOLL_FREE, types.SHARED_COST, types.PREMIUM_RATE, types.UAN}
+        regions = (self.region, *self.other_regions) if trunk else (self.region,)
+        for region in regions:
+            found = list(phonenumbers.PhoneNumberMatcher(run, region, max_tries=20,
+                                                         leniency=phonenumbers.Leniency.VALID))
+            if found:
+                return [(m.start, m.end) for m in found
+                        if phonenumbers.number_type(m.number) not in hotline]
+        return []
 
     def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
         out = []
