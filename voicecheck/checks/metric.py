@@ -156,6 +156,9 @@ class MetricRule:
             return []
         message = fill(self.rule.message, count=len(text), limit=channel.max_chars,
                        channel=channel.name)
+        if channel.soft_limit:  # not cut off, only split or dearer: never more than a warning
+            severity = "warning" if severity == "error" else severity
+            message += " (it arrives in parts)"
         return [make_finding(self.rule, severity, draft, channel.max_chars, len(text), message)]
 
 

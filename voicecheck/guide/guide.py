@@ -41,6 +41,8 @@ class Channel:
     name: str
     max_chars: int | None = None
     public: bool = False
+    # a soft limit is a cost, not a cut: an SMS over 160 characters arrives in several parts
+    soft_limit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +170,8 @@ def _build(data: dict[str, Any], source: str | None) -> Guide:
     voice = data.get("voice", {})
     address = {lang: "any" for lang in LANGS}
     address.update(voice.get("address", {}))
-    channels = {name: Channel(name, spec.get("max_chars"), spec.get("public", False))
+    channels = {name: Channel(name, spec.get("max_chars"), spec.get("public", False),
+                              spec.get("soft_limit", False))
                 for name, spec in data.get("channels", {}).items()}
     rules = {}
     rule_lines = {}
