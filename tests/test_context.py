@@ -65,6 +65,22 @@ def test_situations_are_multi_label(text, expected):
     assert set(analyze_customer(text).situations) == expected
 
 
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # "!!" and capitals with praise and no complaint are delight, not anger
+    ("Just wanted to say the sneakers arrived a day early and they're perfect!!", "en",
+     {"praise"}),
+    ("Baru dapat kasut, cantik gila!! 🔥", "ms", {"praise"}),
+    ("Great service, but the app keeps crashing!!", "en", {"praise", "complaint", "anger"}),
+    ("WHERE IS MY ORDER", "en", {"complaint", "question", "anger"}),
+    # two acronyms in a long question are not shouting, and "lapor SPT" files a tax return
+    ("Selamat siang, saya karyawan baru dan belum punya EFIN untuk lapor SPT. Bagaimana cara "
+     "mendapatkannya?", "id", {"question"}),
+    ("Kalau gak dibalikin saya lapor ke YLKI!", "id", {"complaint", "anger"}),
+])
+def test_loud_is_not_always_angry(text, lang, expected):
+    assert set(analyze_customer(text, lang).situations) == expected
+
+
 @pytest.mark.parametrize(("text", "name"), [
     ("My order is late.\n— Sarah", "Sarah"),
     ("My order is late. Thanks, Sarah Jones", "Sarah Jones"),

@@ -42,6 +42,7 @@ CUSTOMER_MAX_CHARS = 20_000  # a customer message longer than this is cut (only 
 
 _QUESTION = re.compile(r"[?؟]")
 _SHOUT = re.compile(r"(?<![\w])[A-Z]{3,}(?![\w])")
+_LATIN_WORD = re.compile(r"(?<![\w])[A-Za-z]{3,}(?![\w])")
 _BANGS = re.compile(r"[!！]{2,}|[?؟][!！]|[!！][?؟]")
 _LONG_NUMBER = re.compile(r"(?<![\d])[A-Z]{0,4}[-#]?\d{6,}(?![\d])")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -241,7 +242,10 @@ def _describe(text: str, draft: Draft, data: LanguageContext) -> CustomerContext
             informal += 1
     if _QUESTION.search(text):
         situations.add("question")
-    if _BANGS.search(text) or len(_SHOUT.findall(text)) >= 2:
+    # "!!" and capitals are loud, not necessarily angry: with praise and no complaint they are
+    # delight ("they're perfect!!"); and two acronyms in a long question are not shouting
+    if (_BANGS.search(text) or _shouting(text)) and (
+            "praise" not in situations or "complaint" in situations):
         situations.add("anger")
     if _LONG_NUMBER.search(text):
         situations.add("effort")
@@ -255,6 +259,17 @@ def _describe(text: str, draft: Draft, data: LanguageContext) -> CustomerContext
     return CustomerContext(text, data.lang, address,
                            tuple(x for x in SITUATIONS if x in situations),
                            _signed_name(text, data), issue, None, keywords, frozenset(problem))
+
+
+def _shouting(text: str) -> bool:
+    """Two or more words in capitals that make up at least 40 % of the words of three letters
+    or more: "WHERE is my ORDER" shouts, "my EFIN for the SPT" names two acronyms.
+
+    >>> _shouting("WHERE is my ORDER"), _shouting("I have no EFIN yet, how do I file the SPT?")
+    (True, False)
+    """
+    caps = len(_SHOUT.findall(text))
+    return caps >= 2 and caps >= 0.4 * len(_LATIN_WORD.findall(text))
 
 
 def _content(token: Any, data: LanguageContext) -> bool:
