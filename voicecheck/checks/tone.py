@@ -6,6 +6,9 @@
     above: {casual: 0.85}                  #   `any` for every voice), or over this
     until: 0.85                            # and only while the score is under this (bands)
     needs_customer: true                   # only when the customer's message is known
+    unless: [question, praise]             # and not when the message shows only these (and no
+                                           #   complaint or anger: checks/context.py) ...
+    unless_hostility_below: 0.3            #   ... while the reply's hostility is under this
 
 The finding points at the words that pushed the score most (the model's top contributing
 features) and names them in the message.
@@ -20,7 +23,7 @@ from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
 PARAMS = {"head": "str", "below": "limits", "above": "limits", "until": "num",
-          "needs_customer": "bool"}
+          "needs_customer": "bool", "unless": "list", "unless_hostility_below": "num"}
 HEADS = ("formality", "politeness", "empathy", "hostility")
 
 
@@ -34,6 +37,8 @@ class ToneRule:
         self.above = {k: float(v) for k, v in rule.params.get("above", {}).items()}
         self.until = float(rule.params.get("until", 2.0))
         self.needs_customer = rule.params.get("needs_customer", False)
+        self.unless = frozenset(rule.params.get("unless", ()))
+        self.calm = float(rule.params.get("unless_hostility_below", 2.0))
 
     def _fires(self, score: float, ctx: Context) -> tuple[bool, str]:
         if score >= self.until:
@@ -53,6 +58,11 @@ class ToneRule:
             return []
         if self.needs_customer and not (ctx.customer and ctx.customer.strip()):
             return []
+        if self.unless and ctx.customer_context is not None:
+            seen = set(ctx.customer_context.situations)
+            hostility = tone.heads["hostility"].score if "hostility" in tone.heads else 0.0
+            if seen & self.unless and not seen & {"complaint", "anger"} and hostility < self.calm:
+                return []  # no sympathy is owed to "Do you take walk-ins on Saturday?"
         result = tone.heads[self.head]
         fires, direction = self._fires(result.score, ctx)
         if not fires:
