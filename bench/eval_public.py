@@ -35,11 +35,13 @@ VC206 = 0.6  # rules/common/tone.yaml: possibly-hostile
 
 
 def rows_of(name: str) -> list[dict]:
+    """The rows of one public set that have text to score."""
     path = PUBLIC / name / "data.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip())
+    return [r for r in rows if r["text"].strip()]
 
 
 def auc(scores: list[float], labels: list[int]) -> float:
@@ -79,7 +81,7 @@ def main() -> None:
     def line(name: str, rows: list[dict], head: str, result: str) -> None:
         print(f"| {name} | {rows[0]['lang']} | {len(rows):,} | {head} | {result} |", flush=True)
 
-    rows = [r for r in rows_of("pavlick-formality-sample") if r["text"].strip()]
+    rows = rows_of("pavlick-formality-sample")
     if rows:
         s = scores(rows, "formality")
         gold = [r["formality"] for r in rows]
@@ -87,13 +89,13 @@ def main() -> None:
         line("pavlick-formality-sample", rows, "formality",
              f"Spearman {spearman(s, gold):.3f}; formal vs informal at 0.5: accuracy "
              f"{accuracy:.3f}, ROC-AUC {auc(s, [int(r['formal']) for r in rows]):.3f}")
-    rows = [r for r in rows_of("epitome-empathy") if r["text"].strip()]
+    rows = rows_of("epitome-empathy")
     if rows:
         s = scores(rows, "empathy")
         line("epitome-empathy", rows, "empathy",
              f"Spearman {spearman(s, [r['empathy'] for r in rows]):.3f} with the 0–6 sum; "
              f"ROC-AUC of any empathy {auc(s, [int(r['empathy'] > 0) for r in rows]):.3f}")
-    rows = [r for r in rows_of("esconv-strategies") if r["text"].strip()]
+    rows = rows_of("esconv-strategies")
     if rows:
         s = scores(rows, "empathy")
         line("esconv-strategies", rows, "empathy",
@@ -102,7 +104,7 @@ def main() -> None:
                            ("parsoffensive", lambda r: r["hostile"] == 1),
                            ("armanemo", lambda r: r["emotion"] in ("angry", "hate")),
                            ("malay-twitter-sentiment", lambda r: r["sentiment"] == "negative")):
-        rows = [r for r in rows_of(name) if r["text"].strip()]
+        rows = rows_of(name)
         if not rows:
             continue
         s = scores(rows, "hostility")
