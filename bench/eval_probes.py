@@ -29,10 +29,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import LANGS, ROOT, machine  # noqa: E402
+from voicecheck.checks.tone import tone_limit  # noqa: E402
 from voicecheck.engine import Checker  # noqa: E402
 
 PROBES = ROOT / "bench" / "probes"
-WARN, ERROR = 0.6, 0.85  # where VC206 and VC203 speak (rules/common/tone.yaml)
+WARN, ERROR = tone_limit("VC206", "above"), tone_limit("VC203", "above")  # where they speak
 
 
 def main() -> None:
@@ -41,7 +42,8 @@ def main() -> None:
     args = parser.parse_args()
     checker = Checker(model=args.model)
     print(f"# eval_probes — {time.strftime('%Y-%m-%d')} — {machine()}")
-    print("| probe | lang | plain replies ≥ 0.6 | plain ≥ 0.85 | hostile ones with VC203/VC206 |")
+    print(f"| probe | lang | plain replies ≥ {WARN:g} | plain ≥ {ERROR:g} | "
+          "hostile ones with VC203/VC206 |")
     print("|---|---|---:|---:|---:|")
     for name in ("questions", "short"):
         rows = [json.loads(line) for line in

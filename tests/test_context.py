@@ -204,3 +204,47 @@ def test_a_bad_context_section_names_file_and_line(tmp_path, monkeypatch):
         context._read_section("en")
     assert error.value.code == "E260" and error.value.line == 4
     assert "grumpy" in str(error.value) and str(pack) in str(error.value)
+
+
+@pytest.mark.parametrize(("lang", "customer", "reply"), [
+    ("en", "No signal in LS6 since Tuesday. Paying £30 a month for absolutely nothing.",
+     "That's not on, four days without signal is a long time. Our engineers are on site today "
+     "and we'll credit the days you lost."),
+    ("id", "Kuota 30GB habis dalam 3 hari padahal cuma buat WA, kecewa banget.",
+     "Waduh, 30GB habis dalam 3 hari jelas gak wajar, pantes kesel. DM nomor Kakak ya, "
+     "kami cek rinciannya."),
+    ("ms", "Parcel saya dah seminggu tak sampai lagi.",
+     "Seminggu tunggu parcel memang boleh buat geram. Saya dah buka tiket dengan kurier, "
+     "update dalam 48 jam."),
+    ("fa", "دو روزه اینترنتم قطع و وصل میشه، کسی جواب نمیده؟",
+     "حق دارید، واقعاً اعصاب‌خردکنه. اختلال تا امشب برطرف می‌شه و بسته‌تون رو تمدید می‌کنیم."),
+])
+def test_a_reply_that_names_how_the_customer_feels_gets_a_milder_apology_finding(
+        checker, lang, customer, reply):
+    """VC402's `validates`: no sorry, but the customer's feeling named; the advice stays as
+    info, so the reply is not held back for it alone."""
+    report = checker.check(reply, lang=lang, customer=customer)
+    finding = next(f for f in report.findings if f.code == "VC402")
+    assert finding.severity == "info"
+    assert "only names how they must feel" in finding.message
+    plain = checker.check("Our engineers are on site today.", lang="en",
+                          customer="No signal in LS6 since Tuesday!!")
+    assert next(f for f in plain.findings if f.code == "VC402").severity == "warning"
+
+
+def test_a_guide_that_makes_missing_apology_an_error_still_gets_a_warning_for_validation():
+    from voicecheck.guide import guide_from_mapping
+
+    strict = Checker(guide_from_mapping({"rules": {"VC402": "error"}}), model=False)
+    report = strict.check("That must be so frustrating. A new one ships today.", lang="en",
+                          customer="The blender arrived broken. Really disappointed.")
+    assert next(f for f in report.findings if f.code == "VC402").severity == "warning"
+
+
+@pytest.mark.parametrize(("text", "situations"), [
+    ("INFO TAGIHAN", ()),                        # an SMS keyword, not a shout
+    ("Saya nak batalkan temujanji esok.", ()),                 # a request to cancel
+    ("Pemandu batalkan tempahan lepas saya tunggu 30 minit.", ("complaint",)),
+])
+def test_keywords_and_requests_are_not_complaints(text, situations):
+    assert analyze_customer(text, "ms" if "saya" in text else "id").situations == situations

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from training.aux_data import load_aux  # noqa: E402
 from training.split import load_authored  # noqa: E402
 from voicecheck.checks.registry import signal_sources_sha256  # noqa: E402
+from voicecheck.checks.tone import tone_limit  # noqa: E402
 from voicecheck.engine import Checker  # noqa: E402
 from voicecheck.tone.model import read_vectors, save_model  # noqa: E402
 from voicecheck.tone.train import HEADS, Sample, evaluate, fit, metrics_table  # noqa: E402
@@ -82,6 +83,10 @@ def real_reply_rates(model_parts, checker: Checker, vectors=None) -> dict:
         rows.extend(json.loads(line) for line in open(path, encoding="utf-8"))
     if not rows:
         return {}
+    # VC206 and VC203 speak at these (rules/common/tone.yaml), VC205 and VC201 under these
+    # for a neutral guide; the head's own threshold (best dev F1) only scores held-out metrics
+    hostile, hostile_error = tone_limit("VC206", "above"), tone_limit("VC203", "above")
+    impolite, informal = tone_limit("VC205", "below"), tone_limit("VC201", "below")
     counts: dict = {}
     for row in rows:
         _, feats = checker.tone_features(row["text"], lang=row["lang"])
@@ -90,12 +95,10 @@ def real_reply_rates(model_parts, checker: Checker, vectors=None) -> dict:
             c = counts.setdefault(group, {"n": 0, "hostile": 0, "hostile_error": 0,
                                           "impolite": 0, "informal": 0})
             c["n"] += 1
-            # VC206 and VC203 speak at these (rules/common/tone.yaml); the head's own
-            # threshold (best dev F1) only scores the held-out metrics
-            c["hostile"] += result.heads["hostility"].score >= 0.6
-            c["hostile_error"] += result.heads["hostility"].score >= 0.85
-            c["impolite"] += result.heads["politeness"].score < 0.22
-            c["informal"] += result.heads["formality"].score < 0.12
+            c["hostile"] += result.heads["hostility"].score >= hostile
+            c["hostile_error"] += result.heads["hostility"].score >= hostile_error
+            c["impolite"] += result.heads["politeness"].score < impolite
+            c["informal"] += result.heads["formality"].score < informal
     return {g: {k: (v / c["n"] if k != "n" else v) for k, v in c.items()}
             for g, c in counts.items()}
 

@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from voicecheck.checks.tone import tone_limit  # noqa: E402
 from voicecheck.tone.train import metrics_table  # noqa: E402
 
 START = "<!-- GENERATED: metrics -->"
@@ -19,6 +20,8 @@ END = "<!-- /GENERATED -->"
 
 
 def render(results: dict) -> str:
+    hostile, error = tone_limit("VC206", "above"), tone_limit("VC203", "above")
+    impolite, informal = tone_limit("VC205", "below"), tone_limit("VC201", "below")
     data = results["data"]
     lines = [
         f"Authored pairs after near-duplicate removal: {data['authored_pairs']} "
@@ -35,11 +38,12 @@ def render(results: dict) -> str:
         metrics_table(results["test"]),
         "",
         "Real canned replies (`../shared/eval/canned-real`, evaluation only, mostly acceptable "
-        "replies): share of replies with hostility over 0.6 and over 0.85 (where VC206 and "
-        "VC203 speak), under politeness 0.22 and under formality 0.12 (the neutral-guide "
-        "limits of VC205 and VC201).",
+        f"replies): share of replies with hostility over {hostile:g} and over {error:g} (where "
+        f"VC206 and VC203 speak), under politeness {impolite:g} and under formality "
+        f"{informal:g} (the neutral-guide limits of VC205 and VC201).",
         "",
-        "| group | n | hostility ≥ 0.6 | hostility ≥ 0.85 | politeness < 0.22 | formality < 0.12 |",
+        f"| group | n | hostility ≥ {hostile:g} | hostility ≥ {error:g} | "
+        f"politeness < {impolite:g} | formality < {informal:g} |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for group, r in results.get("real_reply_rates", {}).items():

@@ -263,13 +263,17 @@ def _describe(text: str, draft: Draft, data: LanguageContext) -> CustomerContext
 
 def _shouting(text: str) -> bool:
     """Two or more words in capitals that make up at least 40 % of the words of three letters
-    or more: "WHERE is my ORDER" shouts, "my EFIN for the SPT" names two acronyms.
+    or more: "WHERE is my ORDER" shouts, "my EFIN for the SPT" names two acronyms, and a
+    message of two words is an SMS keyword ("INFO TAGIHAN", "REG SPASI"), not a shout.
 
     >>> _shouting("WHERE is my ORDER"), _shouting("I have no EFIN yet, how do I file the SPT?")
     (True, False)
+    >>> _shouting("INFO TAGIHAN")
+    False
     """
     caps = len(_SHOUT.findall(text))
-    return caps >= 2 and caps >= 0.4 * len(_LATIN_WORD.findall(text))
+    return (caps >= 2 and caps >= 0.4 * len(_LATIN_WORD.findall(text))
+            and len(text.split()) > 2)
 
 
 def _content(token: Any, data: LanguageContext) -> bool:

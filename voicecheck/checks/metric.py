@@ -42,6 +42,9 @@ def _starts_item(tokens: list, i: int, last: int) -> bool:
     return text[-1] in ".)" or (i + 1 < last and tokens[i + 1].text in (".", ")"))
 
 
+_SENTENCES_KEY = "metric-sentences"
+
+
 def _start(token: Any) -> int:
     return token.start
 
@@ -78,14 +81,18 @@ def visual_sentences(draft: Draft, first: int, last: int,
 
 
 def _sentences(draft: Draft) -> list[tuple[int, int]]:
-    """The reply's sentences, cut at line breaks that end a thought (`_line_cuts`)."""
+    """The reply's sentences, cut at line breaks that end a thought (`_line_cuts`); worked
+    out once per reply (VC301 and VC302 both read them)."""
     if "\n" not in draft.folded.text:
         return draft.sentences
-    cuts = _line_cuts(draft)
-    if not cuts:
-        return draft.sentences
-    return [piece for first, last in draft.sentences
+    found = draft.context.get(_SENTENCES_KEY)
+    if found is None:
+        cuts = _line_cuts(draft)
+        found = draft.sentences if not cuts else [
+            piece for first, last in draft.sentences
             for piece in visual_sentences(draft, first, last, cuts)]
+        draft.context[_SENTENCES_KEY] = found
+    return found
 
 
 PARAMS = {"metric": "str"}

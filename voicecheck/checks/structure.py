@@ -11,6 +11,8 @@
     discount_from: [VC110]           # cues inside a match of these rules (their `phrases`, or
                                      #   a structure rule's `against`) do not count
     except: ["no problem"]           # cue or against words inside these do not count
+    validates: ["must be frustrating"]  # apology only: words that name how the customer feels
+                                     #   make a missing apology a step milder (warning -> info)
     inflect: false                   # match cue words by lemma too (default: the language's)
     template: apology                # the rewrite template that can supply the missing part
 
@@ -38,11 +40,12 @@ from voicecheck.text.draft import Draft
 
 PARAMS = {"check": "str", "situations": "list", "cues": "list", "cues_from": "codes",
           "against": "list", "against_from": "codes", "discount_from": "codes",
-          "except": "list", "inflect": "bool"}
+          "except": "list", "validates": "list", "inflect": "bool"}
 CHECKS = ("acknowledge", "apology", "ownership", "next_step", "thanks", "questions",
           "public_data", "language", "address", "robotic", "customer")
 # checks that judge the reply without the customer's message
 NO_CUSTOMER_NEEDED = ("questions", "public_data")
+_MILDER = {"error": "warning", "warning": "info"}
 MAX_QUESTIONS = 2  # three questions or more before any help is an interrogation
 _QUESTION_MARKS = re.compile(r"[?؟]+")
 _LINK = re.compile(r"https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b")
@@ -73,7 +76,7 @@ def _cue_index(lang: str) -> tuple[PhraseMatcher, dict[str, tuple[str, ...]]]:
             continue
         params = rule.params
         owner = _Owner(rule)
-        for role in ("cues", "against", "except"):
+        for role in ("cues", "against", "except", "validates"):
             for phrase in params.get(role, ()):
                 matcher.add(phrase, (owner, role), params.get("inflect"))
         for role, key in (("against", "against_from"), ("discount", "discount_from")):
@@ -220,6 +223,12 @@ class StructureRule:
             return []
         stock = bool(self._spans(draft, "discount"))
         what = ("the only apology is a stock phrase" if stock else "there is no apology")
+        if self._spans(draft, "validates"):
+            # "that's not on, four days without signal is a long time": the reply recognises
+            # how the customer feels, which many support leads accept without a sorry; the
+            # advice stays, a step milder, so a reply that would be sent is not held back
+            what = "the reply only names how they must feel, without an apology"
+            severity = _MILDER.get(severity, severity)
         return self._missing(draft, ctx, severity, what=what)
 
     def _ownership(self, draft: Draft, ctx: Context, severity: str,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from voicecheck.checks.base import Context, Rule, fill, make_finding
+from voicecheck.checks.registry import pack_rules
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
@@ -72,6 +73,19 @@ class ToneRule:
         shown = ", ".join(f"'{w}'" for w in words) if words else "the reply as a whole"
         message = fill(self.rule.message, score=round(result.score * 100), words=shown)
         return [make_finding(self.rule, severity, draft, start, end, message)]
+
+
+def tone_limit(code: str, side: str, voice: str = "neutral") -> float:
+    """Where a shipped tone rule speaks, as its pack sets it: `side` is "above" or "below",
+    `voice` the guide's formality. Benchmarks and the model card measure rates at these, so
+    they follow the rules when the limits move.
+
+    >>> tone_limit("VC206", "above"), tone_limit("VC205", "below")
+    (0.6, 0.22)
+    """
+    rule = next(r for r in pack_rules("en") if r.code == code)
+    limits = rule.params[side]
+    return float(limits[voice] if voice in limits else limits["any"])
 
 
 def _locate(draft: Draft, words: list[str]) -> tuple[int, int]:
