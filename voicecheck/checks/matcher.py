@@ -126,6 +126,11 @@ class PhraseMatcher:
     "l" (lemma → node, for inflecting phrases), "w" (`*` node) and "n" (indexes of the
     phrases ending here) — so a draft token costs a few dict look-ups however many thousand
     phrases share its first word, and a built trie can be cached as JSON (`freeze`).
+
+    Built tries are minimised: identical subtrees are one shared node, so a phrase such as
+    "{send|give|…} {us|me} your {*|* *} {,|and} {password|pin|…}" keeps one copy of its
+    ending after every one of its prefixes instead of one per prefix (the trie becomes a
+    DAG; matching only reads it, so nothing else changes). The cache stores it as a node table.
     """
 
     def __init__(self, lang: str) -> None:
@@ -158,10 +163,10 @@ class PhraseMatcher:
         path = _trie_file(self.lang, self._pending)
         if path is not None and path.exists():
             try:
-                self._root = json.loads(path.read_text(encoding="utf-8"))
+                self._root = _from_table(json.loads(path.read_text(encoding="utf-8")))
                 self._pending = []
                 return
-            except (OSError, ValueError):
+            except (OSError, ValueError, TypeError, IndexError, KeyError, AttributeError):
                 pass
         root: dict[str, Any] = {}
         for index, (phrase, inflect) in enumerate(self._pending):
@@ -171,12 +176,13 @@ class PhraseMatcher:
                 rule = getattr(self._entries[index].payload[0], "rule", None)
                 raise VoicecheckError(str(error), path=getattr(rule, "source", None),
                                       line=getattr(rule, "line", None), code="E103") from None
-        self._root = root
+        self._root = root = _minimise(root)
         self._pending = []
         if path is not None:
             from voicecheck.paths import write_atomic
 
-            write_atomic(path, json.dumps(root, ensure_ascii=False, separators=(",", ":")))
+            write_atomic(path, json.dumps(_to_table(root), ensure_ascii=False,
+                                          separators=(",", ":")))
 
     def _insert(self, root: dict[str, Any], index: int, phrase: str, inflect: bool) -> None:
         table = self._lemmas
@@ -245,6 +251,73 @@ class PhraseMatcher:
                         for index in ends:
                             yield entries[index], i, j
                 frontier = following
+
+
+def _minimise(root: dict[str, Any]) -> dict[str, Any]:
+    """The trie with every set of identical subtrees (same edges to the same children, same
+    phrases ending) made one node. Bottom-up, so children are canonical before their parents
+    are compared; a node's signature names its children by identity."""
+    canonical: dict[tuple, dict[str, Any]] = {}
+
+    def canon(node: dict[str, Any]) -> dict[str, Any]:
+        parts: list[Any] = [tuple(node.get("n", ()))]
+        for kind in ("e", "l"):
+            edges = node.get(kind)
+            if edges:
+                for key, child in edges.items():
+                    edges[key] = canon(child)
+                parts.append((kind, tuple(sorted((key, id(child))
+                                                 for key, child in edges.items()))))
+        wild = node.get("w")
+        if wild is not None:
+            node["w"] = wild = canon(wild)
+            parts.append(("w", id(wild)))
+        return canonical.setdefault(tuple(parts), node)
+
+    return canon(root)
+
+
+def _to_table(root: dict[str, Any]) -> list[dict[str, Any]]:
+    """A (minimised) trie as a list of nodes whose edges name other nodes by index, so
+    shared subtrees stay shared in the cache file; node 0 is the root."""
+    index: dict[int, int] = {}
+    table: list[dict[str, Any]] = []
+
+    def visit(node: dict[str, Any]) -> int:
+        known = index.get(id(node))
+        if known is not None:
+            return known
+        i = index[id(node)] = len(table)
+        table.append({})
+        row: dict[str, Any] = {}
+        for kind in ("e", "l"):
+            if kind in node:
+                row[kind] = {key: visit(child) for key, child in node[kind].items()}
+        if "w" in node:
+            row["w"] = visit(node["w"])
+        if "n" in node:
+            row["n"] = node["n"]
+        table[i] = row
+        return i
+
+    visit(root)
+    return table
+
+
+def _from_table(table: list[dict[str, Any]]) -> dict[str, Any]:
+    """The trie of `_to_table`, with its shared nodes shared again."""
+    if not isinstance(table, list) or not table:
+        raise ValueError("not a trie node table")
+    nodes: list[dict[str, Any]] = [{} for _ in table]
+    for node, row in zip(nodes, table):
+        for kind in ("e", "l"):
+            if kind in row:
+                node[kind] = {key: nodes[i] for key, i in row[kind].items()}
+        if "w" in row:
+            node["w"] = nodes[row["w"]]
+        if "n" in row:
+            node["n"] = row["n"]
+    return nodes[0]
 
 
 def _trie_file(lang: str, pending: list[tuple[str, bool]]) -> Path | None:
