@@ -100,3 +100,23 @@ def test_language_identification_keeps_to_the_guide_languages():
     assert identify("ممنون از صبرتان", ("en", "id")).lang == "fa"  # script decides
     checker = Checker(guide_from_mapping({"languages": ["en", "id"]}), model=False)
     assert checker.check(malay).language == "id"
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("id", "Siap Kak, paketnya udah kami kirim hari ini ya."),
+    ("fa", "سلام، براتون بررسی می‌کنم و تا یک ساعت دیگه خبر می‌دم."),
+])
+def test_spoken_forms_are_a_suggestion_in_a_neutral_brands_chat_and_a_warning_in_its_email(
+        lang, text):
+    """VC120's `milder_when`: the same words, a step milder where they are usual."""
+    from voicecheck.guide import guide_from_mapping
+
+    def severities(formality, channel):
+        checker = Checker(guide_from_mapping({"voice": {"formality": formality}}), model=False)
+        report = checker.check(text, lang=lang, channel=channel)
+        return {f.severity for f in report.findings if f.code == "VC120"}
+
+    assert severities("neutral", "chat") == {"info"}
+    assert severities("neutral", "email") == {"warning"}
+    assert severities("neutral", None) == {"warning"}
+    assert severities("formal", "chat") == {"warning"}

@@ -18,7 +18,7 @@ from voicecheck.checks.matcher import PhraseMatcher, save_phrase_cache
 from voicecheck.checks.registry import known_names, pack_rules
 from voicecheck.guide import Guide, load_guide
 from voicecheck.guide.schema import CHANNELS, did_you_mean
-from voicecheck.model import SEVERITY_RANK, Finding, Report, VoicecheckError
+from voicecheck.model import MILDER, SEVERITY_RANK, Finding, Report, VoicecheckError
 from voicecheck.paths import data_dir
 from voicecheck.rewrite.rewriter import Rewriter
 from voicecheck.runtime import gc_paused
@@ -135,6 +135,8 @@ class RuleSet:
                     continue
                 obj = item.obj
                 severity = getattr(obj, "fixed_severity", None) or item.severity
+                if item.rule.milder(ctx.guide, ctx.channel):
+                    severity = MILDER.get(severity, severity)
                 if obj.uses_matcher:
                     by_matches[id(obj)] = (obj, severity)
                 else:

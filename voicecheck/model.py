@@ -10,6 +10,7 @@ from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+MILDER = {"error": "warning", "warning": "info"}  # a step down (`milder_when`, VC402)
 VERDICTS = ("pass", "warn", "fail")
 REPORT_VERSION = 1
 

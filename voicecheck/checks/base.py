@@ -37,6 +37,7 @@ class Rule:
     dimension: str
     params: dict[str, Any]
     when: dict[str, Any] = field(default_factory=dict)
+    milder_when: dict[str, Any] = field(default_factory=dict)
     examples_bad: tuple[Example, ...] = ()
     examples_good: tuple[Example, ...] = ()
     source: str = ""
@@ -58,6 +59,18 @@ class Rule:
         if channels and channel not in channels:
             return False
         return True
+
+    def milder(self, guide: Guide, channel: str | None) -> bool:
+        """Whether this guide and channel make the rule's findings a step milder (error to
+        warning, warning to info): every condition of `milder_when` holds. Spoken forms are
+        a warning for a neutral brand's e-mail, a suggestion in its chat."""
+        if not self.milder_when:
+            return False
+        formality = self.milder_when.get("formality")
+        if formality and guide.formality not in formality:
+            return False
+        channels = self.milder_when.get("channels")
+        return not channels or channel in channels
 
 
 @dataclass(slots=True)

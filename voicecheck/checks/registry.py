@@ -82,6 +82,9 @@ _COMMON_FIELDS = {
                        "address": s.list_of(s.choice(s.ADDRESS), allow_single=True),
                        "public": s.boolean,
                        "channels": s.list_of(s.text, allow_single=True)}),
+    # findings a step milder (error -> warning -> info) when all of these hold
+    "milder_when": s.mapping({"formality": s.list_of(s.choice(s.FORMALITY), allow_single=True),
+                              "channels": s.list_of(s.text, allow_single=True)}),
     "examples": s.mapping({"bad": s.list_of(_example), "good": s.list_of(_example)},
                           required=("bad", "good")),
     # rewrites (voicecheck/rewrite): the suggestion template rules/<lang>/templates/NAME.j2,
@@ -108,7 +111,8 @@ def _rule(doc: Located, path: s.Path_, value: Any, lang: str) -> Rule:
     return Rule(code=data["code"], slug=data["slug"], kind=kind, lang=lang,
                 severity=data["severity"], message=data["message"], why=data["why"],
                 dimension=data.get("dimension", "vocabulary"), params=params,
-                when=data.get("when", {}), examples_bad=tuple(examples["bad"]),
+                when=data.get("when", {}), milder_when=data.get("milder_when", {}),
+                examples_bad=tuple(examples["bad"]),
                 examples_good=tuple(examples["good"]), source=doc.source,
                 line=doc.line(path))
 

@@ -35,7 +35,7 @@ from voicecheck.checks.base import Context, Rule, fill, make_finding
 from voicecheck.checks.context import CustomerContext, language_context
 from voicecheck.checks.matcher import PhraseMatcher
 from voicecheck.checks.registry import pack_rules
-from voicecheck.model import Finding
+from voicecheck.model import MILDER, Finding
 from voicecheck.text.draft import Draft
 
 PARAMS = {"check": "str", "situations": "list", "cues": "list", "cues_from": "codes",
@@ -45,7 +45,6 @@ CHECKS = ("acknowledge", "apology", "ownership", "next_step", "thanks", "questio
           "public_data", "language", "address", "robotic", "customer")
 # checks that judge the reply without the customer's message
 NO_CUSTOMER_NEEDED = ("questions", "public_data")
-_MILDER = {"error": "warning", "warning": "info"}
 MAX_QUESTIONS = 2  # three questions or more before any help is an interrogation
 _QUESTION_MARKS = re.compile(r"[?؟]+")
 _LINK = re.compile(r"https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b")
@@ -228,7 +227,7 @@ class StructureRule:
             # how the customer feels, which many support leads accept without a sorry; the
             # advice stays, a step milder, so a reply that would be sent is not held back
             what = "the reply only names how they must feel, without an apology"
-            severity = _MILDER.get(severity, severity)
+            severity = MILDER.get(severity, severity)
         return self._missing(draft, ctx, severity, what=what)
 
     def _ownership(self, draft: Draft, ctx: Context, severity: str,
