@@ -35,7 +35,11 @@ def test_check_json_contract():
         assert text[f["start"]:f["end"]] == f["text"]
         for s in f["suggestions"]:
             assert set(s) == {"text", "start", "end", "safe"}
-    assert [f["code"] for f in report["findings"]] == ["VC110", "VC112", "VC113"]
+    # the rule layer's findings, in order; the tone model may add a 2xx finding (this draft is
+    # blame: "you should have contacted us earlier"), which depends on the shipped model
+    codes = [f["code"] for f in report["findings"]]
+    assert [c for c in codes if not c.startswith("VC2")] == ["VC110", "VC112", "VC113"]
+    assert set(codes) - {"VC110", "VC112", "VC113"} <= {"VC203", "VC206"}
 
 
 def test_several_files_give_a_json_list(tmp_path):

@@ -96,18 +96,21 @@ def _columns(heads: dict[str, tuple[int, ...]]) -> list[tuple[str, int]]:
 
 def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]] = HEADS,
         seed: int = 13, progress: Callable[[str], None] = lambda _m: None,
-        min_df: int = 2, vectors: Any = None, dense_heads: Iterable[str] | None = None
+        min_df: int = 2, vectors: Any = None, dense_heads: Iterable[str] | None = None,
+        excluded: dict[str, Iterable[str]] | None = None
         ) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
     """Fit every head; returns (manifest part, vocab, arrays) ready for `save_model` (with
     the same `vectors`, which add their `e:` features to the end of the vocabulary). Only
     the heads in `dense_heads` (default: all) read the vectors; the others are fitted
-    without those columns and keep zero weights there."""
+    without those columns and keep zero weights there. `excluded` names features a head must
+    not read (head -> feature names): they are zeroed for its fit, so their weight is 0."""
     import numpy as np
-    from scipy.sparse import vstack
+    from scipy.sparse import diags, vstack
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
     vocab, idf = vocabulary(train, vectors, min_df=min_df)
+    where = {f: i for i, f in enumerate(vocab)}
     X_full = matrix(train, vocab, idf, vectors)
     X_dev_full = matrix(dev, vocab, idf, vectors)
     sparse = len(vocab) - (vectors.dim if vectors is not None else 0)
@@ -126,6 +129,12 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
             X_train, X_dev, width = X_full, X_dev_full, len(vocab)
         else:
             (X_train, X_dev), width = narrow, sparse
+        drop = [index for f in (excluded or {}).get(head, ()) if (index := where.get(f)) is not None]
+        if drop:
+            keep = np.ones(X_train.shape[1], dtype=np.float32)
+            keep[drop] = 0.0
+            X_train = (X_train @ diags(keep)).tocsr()
+            X_dev = (X_dev @ diags(keep)).tocsr()
         tr = [i for i, s in enumerate(train) if s.labels.get(head) is not None]
         dv = [i for i, s in enumerate(dev) if s.labels.get(head) is not None]
         y_tr = np.array([train[i].labels[head] > k for i in tr], dtype=int)
@@ -177,6 +186,7 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
                               "threshold": thresholds.get(h, 0.5)} for h in heads},
                 "training": {"C": chosen, "vocabulary": len(vocab), "seed": seed,
                              "vector_heads": sorted(dense_heads) if vectors is not None else [],
+                             "excluded": {h: sorted(v) for h, v in (excluded or {}).items()},
                              "train_samples": len(train), "dev_samples": len(dev)}}
     return manifest, vocab, {"W": W, "b": b, "idf": np.asarray(idf), "calib": calib}
 
