@@ -241,10 +241,10 @@ def test_a_guide_that_makes_missing_apology_an_error_still_gets_a_warning_for_va
     assert next(f for f in report.findings if f.code == "VC402").severity == "warning"
 
 
-@pytest.mark.parametrize(("text", "situations"), [
-    ("INFO TAGIHAN", ()),                        # an SMS keyword, not a shout
-    ("Saya nak batalkan temujanji esok.", ()),                 # a request to cancel
-    ("Pemandu batalkan tempahan lepas saya tunggu 30 minit.", ("complaint",)),
+@pytest.mark.parametrize(("lang", "text", "situations"), [
+    ("id", "INFO TAGIHAN", ()),                                      # an SMS keyword, not a shout
+    ("ms", "Saya nak batalkan temujanji esok.", ()),                 # a request to cancel
+    ("ms", "Pemandu batalkan tempahan lepas saya tunggu 30 minit.", ("complaint",)),
 ])
-def test_keywords_and_requests_are_not_complaints(text, situations):
-    assert analyze_customer(text, "ms" if "saya" in text else "id").situations == situations
+def test_keywords_and_requests_are_not_complaints(lang, text, situations):
+    assert analyze_customer(text, lang).situations == situations

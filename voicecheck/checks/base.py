@@ -45,8 +45,7 @@ class Rule:
 
     def applies(self, guide: Guide, channel: str | None) -> bool:
         """Whether the guide and channel switch this rule on at all."""
-        formality = self.when.get("formality")
-        if formality and guide.formality not in formality:
+        if not _voice_and_channel(self.when, guide, channel):
             return False
         address = self.when.get("address")
         if address and guide.address_for(self.lang) not in address:
@@ -55,22 +54,23 @@ class Rule:
             chan = guide.channel(channel)
             if chan is None or not chan.public:
                 return False
-        channels = self.when.get("channels")
-        if channels and channel not in channels:
-            return False
         return True
 
     def milder(self, guide: Guide, channel: str | None) -> bool:
         """Whether this guide and channel make the rule's findings a step milder (error to
         warning, warning to info): every condition of `milder_when` holds. Spoken forms are
         a warning for a neutral brand's e-mail, a suggestion in its chat."""
-        if not self.milder_when:
-            return False
-        formality = self.milder_when.get("formality")
-        if formality and guide.formality not in formality:
-            return False
-        channels = self.milder_when.get("channels")
-        return not channels or channel in channels
+        return bool(self.milder_when) and _voice_and_channel(self.milder_when, guide, channel)
+
+
+def _voice_and_channel(conditions: dict[str, Any], guide: Guide, channel: str | None) -> bool:
+    """Whether the guide's formality and the channel are among those `conditions` lists (a
+    condition it does not give holds): the part `when` and `milder_when` share."""
+    formality = conditions.get("formality")
+    if formality and guide.formality not in formality:
+        return False
+    channels = conditions.get("channels")
+    return not channels or channel in channels
 
 
 @dataclass(slots=True)

@@ -75,16 +75,16 @@ def _swap_map(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
     return value
 
 
+_VOICE_AND_CHANNEL = {"formality": s.list_of(s.choice(s.FORMALITY), allow_single=True),
+                      "channels": s.list_of(s.text, allow_single=True)}
 _COMMON_FIELDS = {
     "code": _code, "slug": _slug, "kind": s.choice(KINDS), "severity": s.choice(SEVERITIES),
     "message": s.text, "why": s.text, "dimension": s.choice(DIMENSIONS),
-    "when": s.mapping({"formality": s.list_of(s.choice(s.FORMALITY), allow_single=True),
+    "when": s.mapping({**_VOICE_AND_CHANNEL,
                        "address": s.list_of(s.choice(s.ADDRESS), allow_single=True),
-                       "public": s.boolean,
-                       "channels": s.list_of(s.text, allow_single=True)}),
+                       "public": s.boolean}),
     # findings a step milder (error -> warning -> info) when all of these hold
-    "milder_when": s.mapping({"formality": s.list_of(s.choice(s.FORMALITY), allow_single=True),
-                              "channels": s.list_of(s.text, allow_single=True)}),
+    "milder_when": s.mapping(_VOICE_AND_CHANNEL),
     "examples": s.mapping({"bad": s.list_of(_example), "good": s.list_of(_example)},
                           required=("bad", "good")),
     # rewrites (voicecheck/rewrite): the suggestion template rules/<lang>/templates/NAME.j2,
