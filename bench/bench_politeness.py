@@ -1,8 +1,8 @@
 """Stanford Politeness Corpus benchmark (Danescu-Niculescu-Mizil et al., ACL 2013).
 
 Binary top-vs-bottom quartile requests, as in the paper: a logistic model on the features the
-shipped politeness head reads (the word vectors only if it reads them; `--vectors` adds them
-anyway, for comparison), trained on a fixed 80 % of the Wikipedia requests and tested on the other 20 %
+shipped politeness head reads, weighed as its training weighs them (the word vectors only if it
+reads them; `--vectors` adds them anyway, for comparison), trained on a fixed 80 % of the Wikipedia requests and tested on the other 20 %
 (in-domain), and trained on all Wikipedia requests and tested on Stack Exchange (cross-domain).
 Paper: 83.8 % in-domain (Wikipedia, SVM with politeness strategies), human agreement 86.7 %.
 Needs ../shared/data/politeness-stanford and scikit-learn.
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import ROOT, machine  # noqa: E402
 from voicecheck.engine import Checker  # noqa: E402
 from voicecheck.tone.model import ToneModel  # noqa: E402
-from voicecheck.tone.train import Sample, matrix, split_of, vocabulary  # noqa: E402
+from voicecheck.tone.train import Sample, group_scale, matrix, split_of, vocabulary  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "politeness-stanford" / "data.jsonl"
 
@@ -37,7 +37,16 @@ DATA = ROOT.parent / "shared" / "data" / "politeness-stanford" / "data.jsonl"
 C_GRID = (1, 4, 16, 64, 256)
 
 
-def cross_validate(train: list, vectors, repeats: int = 3
+def features(samples: list, vocab: list[str], idf: list[float], vectors, groups: dict):
+    """The shipped politeness head's view of `samples`: its features, with the feature groups
+    its training weighs (`training.scaled` in the manifest) weighed the same way."""
+    from scipy.sparse import diags
+
+    X = matrix(samples, vocab, idf, vectors)
+    return (X @ diags(group_scale(vocab, groups))).tocsr() if groups else X
+
+
+def cross_validate(train: list, vectors, groups: dict, repeats: int = 3
                    ) -> dict[float, tuple[float, float]]:
     """C -> (mean, sd) accuracy of repeated stratified 5-fold CV inside `train`; each fold
     builds its own vocabulary and idf, as a fresh training run would."""
@@ -51,8 +60,8 @@ def cross_validate(train: list, vectors, repeats: int = 3
         for fit_rows, held in StratifiedKFold(5, shuffle=True, random_state=seed).split(y, y):
             part = [train[i] for i in fit_rows]
             vocab, idf = vocabulary(part, vectors)
-            X = matrix(part, vocab, idf, vectors)
-            Xh = matrix([train[i] for i in held], vocab, idf, vectors)
+            X = features(part, vocab, idf, vectors, groups)
+            Xh = features([train[i] for i in held], vocab, idf, vectors, groups)
             for C in C_GRID:
                 model = LogisticRegression(C=C, max_iter=3000).fit(X, y[fit_rows])
                 scores[C].append(float((model.predict(Xh) == y[held]).mean()))
@@ -76,7 +85,9 @@ def main() -> None:
         return
     checker = Checker(model=False)
     shipped = ToneModel.load(ROOT / "models" / "tone")
-    reads = "politeness" in shipped.manifest.get("training", {}).get("vector_heads", [])
+    training = shipped.manifest.get("training", {})
+    reads = "politeness" in training.get("vector_heads", [])
+    groups = training.get("scaled", {}).get("politeness", {})
     vectors = shipped.vectors if args.vectors or reads else None
     rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
     rows = [r for r in rows if r["politeness_class"] != 0]
@@ -90,9 +101,10 @@ def main() -> None:
     train = [s for s in wiki if split_of(s.text, "stanford", test=20, dev=0) == "train"]
     test = [s for s in wiki if split_of(s.text, "stanford", test=20, dev=0) == "test"]
     print(f"# bench_politeness — {time.strftime('%Y-%m-%d')} — {machine()}")
-    print(f"word vectors: {'none' if vectors is None else f'{len(vectors.index)} x {vectors.dim}'}")
+    print(f"word vectors: {'none' if vectors is None else f'{len(vectors.index)} x {vectors.dim}'}"
+          f"; feature groups weighed as the head's training does: {groups or 'none'}")
     if args.cv:
-        results = cross_validate(train, vectors)
+        results = cross_validate(train, vectors, groups)
         for C, (mean, sd) in results.items():
             print(f"5-fold CV x3 inside the Wikipedia 80 % ({len(train)} requests), C={C}: "
                   f"accuracy {mean:.4f} (sd {sd:.3f})")
@@ -102,7 +114,8 @@ def main() -> None:
     for name, fit_on, eval_on in (("Wikipedia 80/20 (in-domain)", train, test),
                                   ("Wikipedia -> Stack Exchange (cross-domain)", wiki, stack)):
         vocab, idf = vocabulary(fit_on, vectors)
-        X, Xt = matrix(fit_on, vocab, idf, vectors), matrix(eval_on, vocab, idf, vectors)
+        X = features(fit_on, vocab, idf, vectors, groups)
+        Xt = features(eval_on, vocab, idf, vectors, groups)
         y = np.array([s.labels["p"] for s in fit_on])
         yt = np.array([s.labels["p"] for s in eval_on])
         search = GridSearchCV(LogisticRegression(max_iter=3000), {"C": list(C_GRID)},

@@ -244,6 +244,43 @@ def test_format_1_model_without_vectors_still_loads(tmp_path):
     assert 0 <= result.heads["politeness"].score <= 1
 
 
+def test_scaled_feature_groups_are_folded_into_the_saved_weights():
+    """fit(scaled=...) trains a head on some feature groups times a factor (a stronger L2
+    penalty on them) and saves weights that give, on the unscaled features a check computes,
+    the logits of the model fitted on the scaled ones; a factor of 0 leaves the group out."""
+    import numpy as np
+    from scipy.sparse import diags
+    from sklearn.linear_model import LogisticRegression
+
+    from voicecheck.engine import Checker
+    from voicecheck.tone.train import Sample, fit, group_scale, matrix
+
+    rows = [json.loads(line) for line in (ROOT / "training" / "authored" / "en.jsonl")
+            .read_text(encoding="utf-8").splitlines()[:240]]
+    checker = Checker(model=False)
+    samples = [Sample(checker.tone_features(r["reply"], "en")[1],
+                      {"hostility": r["hostility"]}, "en") for r in rows]
+    train, dev = samples[:180], samples[180:]
+    heads = {"hostility": (0, 1)}
+    manifest, vocab, arrays = fit(train, dev, heads=heads, scaled={"hostility": {"c:": 0.5}})
+    assert manifest["training"]["scaled"] == {"hostility": {"c:": 0.5}}
+    C = manifest["training"]["C"]["hostility>0"]
+    X = matrix(train + dev, vocab, list(arrays["idf"]))
+    scale = group_scale(vocab, {"c:": 0.5})
+    assert (scale[[i for i, f in enumerate(vocab) if f.startswith("c:")]] == 0.5).all()
+    y = np.array([s.labels["hostility"] > 0 for s in train + dev], dtype=int)
+    reference = LogisticRegression(C=C, max_iter=2000, random_state=13)
+    reference.fit((X @ diags(scale)).tocsr(), y)
+    saved = X @ arrays["W"][:, 0] + arrays["b"][0]
+    assert np.allclose(saved, reference.decision_function((X @ diags(scale)).tocsr()), atol=1e-3)
+    plain = fit(train, dev, heads=heads)[2]["W"][:, 0]
+    chars = [i for i, f in enumerate(vocab) if f.startswith("c:")]
+    assert np.abs(arrays["W"][chars, 0]).sum() < np.abs(plain[chars]).sum()
+
+    _, vocab0, arrays0 = fit(train, dev, heads=heads, scaled={"hostility": {"c:": 0.0}})
+    assert not arrays0["W"][[i for i, f in enumerate(vocab0) if f.startswith("c:")], 0].any()
+
+
 def _labelled(tmp_path, rows: int = 160, head: str = "hostility") -> Path:
     lines = [json.loads(l) for l in (ROOT / "training" / "authored" / "en.jsonl")
              .read_text(encoding="utf-8").splitlines()[:rows]]

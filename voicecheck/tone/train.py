@@ -90,6 +90,17 @@ def matrix(samples: list[Sample], vocab: list[str], idf: list[float],
     return csr_matrix((vals, (rows, cols)), shape=(len(samples), len(vocab)), dtype=np.float32)
 
 
+def group_scale(vocab: list[str], groups: dict[str, float]) -> Any:
+    """Per-feature factors: `groups[prefix]` for the features whose name starts with it, else 1
+    (how `fit(scaled=...)` weighs a head's feature groups)."""
+    import numpy as np
+
+    scale = np.ones(len(vocab), dtype=np.float32)
+    for prefix, factor in groups.items():
+        scale[[i for i, f in enumerate(vocab) if f.startswith(prefix)]] = factor
+    return scale
+
+
 def _columns(heads: dict[str, tuple[int, ...]]) -> list[tuple[str, int]]:
     return [(head, k) for head, levels in heads.items() for k in levels[:-1]]
 
@@ -97,13 +108,17 @@ def _columns(heads: dict[str, tuple[int, ...]]) -> list[tuple[str, int]]:
 def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]] = HEADS,
         seed: int = 13, progress: Callable[[str], None] = lambda _m: None,
         min_df: int = 2, vectors: Any = None, dense_heads: Iterable[str] | None = None,
-        excluded: dict[str, Iterable[str]] | None = None
+        excluded: dict[str, Iterable[str]] | None = None,
+        scaled: dict[str, dict[str, float]] | None = None
         ) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
     """Fit every head; returns (manifest part, vocab, arrays) ready for `save_model` (with
     the same `vectors`, which add their `e:` features to the end of the vocabulary). Only
     the heads in `dense_heads` (default: all) read the vectors; the others are fitted
     without those columns and keep zero weights there. `excluded` names features a head must
-    not read (head -> feature names): they are zeroed for its fit, so their weight is 0."""
+    not read (head -> feature names): they are zeroed for its fit, so their weight is 0.
+    `scaled` multiplies a head's feature groups (head -> name prefix -> factor, e.g.
+    {"hostility": {"c:": 0.5}}) for its fit, so that the L2 penalty weighs them more (factor
+    under 1); the factor is folded into the saved weights, so a check computes nothing new."""
     import numpy as np
     from scipy.sparse import diags, vstack
     from sklearn.linear_model import LogisticRegression
@@ -130,9 +145,9 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
         else:
             (X_train, X_dev), width = narrow, sparse
         drop = [index for f in (excluded or {}).get(head, ()) if (index := where.get(f)) is not None]
-        if drop:
-            keep = np.ones(X_train.shape[1], dtype=np.float32)
-            keep[drop] = 0.0
+        keep = group_scale(vocab[:width], (scaled or {}).get(head, {}))
+        keep[drop] = 0.0
+        if (keep != 1.0).any():
             X_train = (X_train @ diags(keep)).tocsr()
             X_dev = (X_dev @ diags(keep)).tocsr()
         tr = [i for i, s in enumerate(train) if s.labels.get(head) is not None]
@@ -162,7 +177,7 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
         w_all = np.concatenate([w_tr, np.array([dev[i].weight for i in dv])])
         final = LogisticRegression(C=C, max_iter=2000, random_state=seed)
         final.fit(X_all, y_all, sample_weight=w_all)
-        W[:width, c] = final.coef_[0]
+        W[:width, c] = final.coef_[0] * keep
         b[c] = final.intercept_[0]
         folds = StratifiedKFold(5, shuffle=True, random_state=seed)
         oof = np.zeros(len(y_all))
@@ -187,6 +202,8 @@ def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]
                 "training": {"C": chosen, "vocabulary": len(vocab), "seed": seed,
                              "vector_heads": sorted(dense_heads) if vectors is not None else [],
                              "excluded": {h: sorted(v) for h, v in (excluded or {}).items()},
+                             "scaled": {h: dict(sorted(v.items()))
+                                        for h, v in (scaled or {}).items()},
                              "train_samples": len(train), "dev_samples": len(dev)}}
     return manifest, vocab, {"W": W, "b": b, "idf": np.asarray(idf), "calib": calib}
 
