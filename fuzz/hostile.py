@@ -56,6 +56,14 @@ def expansion_bomb() -> str:
     return f"banned:\n  - phrase: \"{' '.join([alternatives] * 8)}\"\n    reason: bomb\n"
 
 
+def many_phrase_variants() -> str:
+    """500 phrases of 1,024 variants each: every one under the per-phrase limit, a million in
+    all (93 KB)."""
+    groups = " ".join(f"{{a{{n}}x{j}|b{{n}}x{j}}}" for j in range(10))
+    return "banned:\n" + "".join(f"  - phrase: \"{groups.replace('{n}', str(n))}\"\n"
+                                 for n in range(500))
+
+
 def many_terms() -> str:
     return "banned:\n" + "".join(f"  - phrase: \"phrase number {i}\"\n" for i in range(30_000))
 
@@ -103,6 +111,9 @@ CASES = [
          stdin=GOOD_REPLY.encode()),
     Case("phrase alternatives bomb (10^8 variants)", {"g.yaml": expansion_bomb()},
          ["check", "--guide", "{dir}/g.yaml", "--lang", "en", "-"], expect="variants",
+         stdin=GOOD_REPLY.encode()),
+    Case("500 phrases of 1,024 variants (a million in all)", {"g.yaml": many_phrase_variants()},
+         ["check", "--guide", "{dir}/g.yaml", "--lang", "en", "-"], expect="variants in all",
          stdin=GOOD_REPLY.encode()),
     Case("catastrophic regex (a+)+$ on 100,000 a's", {"g.yaml": regex_guide("(a+)+$")},
          ["check", "--guide", "{dir}/g.yaml", "--lang", "en", "--fail-on", "never", "-"],

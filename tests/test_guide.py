@@ -172,6 +172,49 @@ def test_phrase_at_the_limit_is_accepted(tmp_path):
     assert info.value.code == "E103" and info.value.line == 3
 
 
+def _many_phrases(count: int, first: int = 0) -> str:
+    """`count` banned phrases of 1,024 variants each: every one under the per-phrase limit."""
+    groups = " ".join(f"{{a{{n}}x{j}|b{{n}}x{j}}}" for j in range(10))
+    return "banned:\n" + "".join(
+        f"  - phrase: \"{groups.replace('{n}', str(n))}\"\n" for n in range(first, first + count))
+
+
+def test_a_guide_is_held_to_a_total_of_phrase_variants(tmp_path):
+    """Phrases under the per-phrase limit can still add up to a guide that takes minutes and
+    gigabytes to compile (500 such phrases, 93 KB: a million variants); a guide may expand to
+    MAX_GUIDE_VARIANTS in all, and the phrase that crosses it is named, before anything is
+    expanded, in validate, check and a guide built in memory alike."""
+    import time
+
+    from voicecheck.guide.phrases import MAX_GUIDE_VARIANTS
+
+    fits = MAX_GUIDE_VARIANTS // 1024
+    assert len(load_guide(_write(tmp_path, _many_phrases(fits))).terms) == fits
+    path = _write(tmp_path, _many_phrases(500), "bomb.yaml")
+    started = time.perf_counter()
+    with pytest.raises(VoicecheckError) as info:
+        load_guide(path)
+    assert time.perf_counter() - started < 2
+    over = fits + 1  # the first phrase past the budget, on line 1 + its position
+    assert (info.value.code, info.value.line) == ("E103", 1 + over)
+    assert f"more than {MAX_GUIDE_VARIANTS:,} variants in all ({over * 1024:,}" in str(info.value)
+    validated = run_cli("guide", "validate", str(path), timeout=20)
+    assert validated.returncode == 2
+    assert validated.stderr.decode().count("\n") == 1
+    assert f"E103 {path}:{1 + over}: the guide's phrases expand" in validated.stderr.decode()
+    # a guide and the file it extends, each within the budget, together over it
+    parent = _write(tmp_path, _many_phrases(fits), "parent.yaml")
+    child = _write(tmp_path, f"extends: {parent.name}\n" + _many_phrases(fits, first=fits),
+                   "child.yaml")
+    with pytest.raises(VoicecheckError, match="variants in all") as info:
+        load_guide(child)
+    assert info.value.path == str(child)
+    import yaml
+
+    with pytest.raises(VoicecheckError, match="variants in all"):
+        guide_from_mapping(yaml.safe_load(_many_phrases(500)))
+
+
 def test_inline_guide_phrases_are_validated_too():
     with pytest.raises(VoicecheckError, match="may not start with"):
         guide_from_mapping({"banned": [{"phrase": "* refund"}]})

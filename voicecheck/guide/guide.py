@@ -149,6 +149,21 @@ def _annotate(data: dict[str, Any], doc: Located) -> dict[str, Any]:
     return data
 
 
+def _check_variant_budget(terms: list[Term]) -> None:
+    """Refuse a guide whose phrases, with everything it extends, expand to more than
+    MAX_GUIDE_VARIANTS in all (each file was held to it when validated), naming the phrase
+    that crosses the line."""
+    from voicecheck.guide.phrases import MAX_GUIDE_VARIANTS, budget_message, count_variants
+
+    total = 0
+    for term in terms:
+        for phrase in term.phrases:
+            total += count_variants(phrase)  # validated already: cannot fail here
+            if total > MAX_GUIDE_VARIANTS:
+                raise VoicecheckError(budget_message(total), path=term.source, line=term.line,
+                                      code="E103")
+
+
 def _terms(data: dict[str, Any]) -> tuple[Term, ...]:
     terms = []
     for item in data.get("banned", []):
@@ -163,6 +178,7 @@ def _terms(data: dict[str, Any]) -> tuple[Term, ...]:
     for item in data.get("jargon", []):
         terms.append(Term("jargon", (item["term"],), None, None, item.get("explain", ""), None,
                           tuple(item.get("languages", ())), item["_source"], item["_line"]))
+    _check_variant_budget(terms)
     return tuple(terms)
 
 

@@ -18,6 +18,10 @@ _ALTERNATIVES = re.compile(r"\{([^{}]*\|[^{}]*)\}")
 _LONE_BRACES = re.compile(r"\{([^{}|]*)\}")
 WILDCARD = "*"
 MAX_EXPANSIONS = 2048
+# A guide's phrases in all (banned, preferred, jargon): each variant costs compile time and
+# memory in every process that loads the guide (CI on a pull request, every server worker),
+# and the per-phrase cap alone let a 93 KB guide ask for a million variants (19 s, 1.7 GB).
+MAX_GUIDE_VARIANTS = 50_000
 _SHOWN = 60  # characters of a phrase quoted in an error
 
 
@@ -70,6 +74,12 @@ def expand(phrase: str) -> list[str]:
                           f"{MAX_EXPANSIONS:,}); split it into several phrases")
     return [re.sub(r"\s+", " ", "".join(combo)).strip()
             for combo in itertools.product(*choices)]
+
+
+def budget_message(total: int) -> str:
+    """The error for a guide whose phrases expand to `total` variants, over MAX_GUIDE_VARIANTS."""
+    return (f"the guide's phrases expand to more than {MAX_GUIDE_VARIANTS:,} variants in all "
+            f"({total:,} up to this one); use fewer {{a|b}} alternatives, or a `pattern`")
 
 
 def check_phrase(phrase: str) -> None:

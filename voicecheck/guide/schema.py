@@ -129,10 +129,16 @@ def regex(doc: Located, path: Path_, value: Any) -> str:
 def phrase(doc: Located, path: Path_, value: Any) -> str:
     """A phrase the matcher will compile ({a|b} alternatives, `*`): refused here for the same
     reason and in the same words as when a check compiles it."""
-    from voicecheck.guide.phrases import PhraseError, check_phrase
+    from voicecheck.guide.phrases import (MAX_EXPANSIONS, MAX_GUIDE_VARIANTS, PhraseError,
+                                          budget_message, check_phrase, count_variants)
 
     value = text(doc, path, value)
     try:
+        variants = count_variants(value)
+        if variants <= MAX_EXPANSIONS:  # a phrase over its own limit is refused for that
+            total = doc.tally["variants"] = doc.tally.get("variants", 0) + variants
+            if total > MAX_GUIDE_VARIANTS:  # counted before any phrase is expanded
+                raise doc.error(path, budget_message(total), code="E103")
         check_phrase(value)
     except PhraseError as exc:
         raise doc.error(path, str(exc), code="E103") from None

@@ -8,7 +8,7 @@ nesting cap. Every value's 1-based line is kept in `Located.lines`, keyed by its
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ class Located:
     data: Any
     lines: dict[Path_, int]
     source: str
+    tally: dict[str, int] = field(default_factory=dict)  # running totals kept by validation
 
     def line(self, path: Path_) -> int | None:
         """Line of `path`, or of its nearest ancestor that has one."""
