@@ -64,6 +64,13 @@ def many_phrase_variants() -> str:
                                  for n in range(500))
 
 
+def wildcard_phrases() -> str:
+    """24 phrases that end at eleven places after every "the" and reach each place by up to
+    1,024 paths ("{*|the}": a wildcard and the word itself)."""
+    return "banned:\n" + "".join(f"  - phrase: \"the {' '.join(['{*|the}'] * 9)} {{*|* *|w{n}}}\"\n"
+                                 for n in range(24))
+
+
 def many_terms() -> str:
     return "banned:\n" + "".join(f"  - phrase: \"phrase number {i}\"\n" for i in range(30_000))
 
@@ -115,6 +122,9 @@ CASES = [
     Case("500 phrases of 1,024 variants (a million in all)", {"g.yaml": many_phrase_variants()},
          ["check", "--guide", "{dir}/g.yaml", "--lang", "en", "-"], expect="variants in all",
          stdin=GOOD_REPLY.encode()),
+    Case("24 wildcard phrases on a 5,000-word reply", {"g.yaml": wildcard_phrases()},
+         ["check", "--guide", "{dir}/g.yaml", "--lang", "en", "--fail-on", "never", "-"],
+         expect_exit=0, stdin=b"the " * 5000),
     Case("catastrophic regex (a+)+$ on 100,000 a's", {"g.yaml": regex_guide("(a+)+$")},
          ["check", "--guide", "{dir}/g.yaml", "--lang", "en", "--fail-on", "never", "-"],
          expect_exit=0, stdin=b"a" * 100_000 + b"!"),

@@ -55,3 +55,13 @@ def test_a_damaged_node_table_is_refused():
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             continue
         raise AssertionError(f"accepted {bad!r}")
+
+
+def test_paths_that_meet_again_are_walked_once():
+    """"{*|the}" ten times: on "the the …" each token follows both edges, and without merging
+    the paths that meet again the walk doubled ten times (2,037,760 matches in 2,000 words,
+    each found 1,024 times); every match is found once."""
+    matcher = m.PhraseMatcher("en")
+    matcher.add("the " + " ".join(["{*|the}"] * 10), 0, False)
+    found = list(matcher.find(make_draft("the " * 200, "en").tokens))
+    assert len(found) == len({(a, b) for _, a, b in found}) == 200 - 10

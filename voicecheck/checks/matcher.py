@@ -245,11 +245,23 @@ class PhraseMatcher:
                     if wild is not None and tok.is_word:
                         following.append(wild)
                 j += 1
-                for node in following:
-                    ends = node.get("n")
-                    if ends:
-                        for index in ends:
-                            yield entries[index], i, j
+                if len(following) > 1:
+                    # paths that meet again (the trie is a DAG; "{*|* *} {*|* *}" reaches one
+                    # node two ways) continue as one, or the frontier doubles with every such
+                    # group; and a phrase ends here once, however many ways it got here
+                    following = list({id(node): node for node in following}.values())
+                    done: set[int] = set()
+                    for node in following:
+                        for index in node.get("n") or ():
+                            if index not in done:
+                                done.add(index)
+                                yield entries[index], i, j
+                else:
+                    for node in following:
+                        ends = node.get("n")
+                        if ends:
+                            for index in ends:
+                                yield entries[index], i, j
                 frontier = following
 
 

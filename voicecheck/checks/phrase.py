@@ -145,7 +145,10 @@ class PhraseRule:
     def run(self, draft: Draft, ctx: Context, severity: str,
             matches: list[tuple[Entry, int, int]],
             excepted: list[tuple[int, int]]) -> list[Finding]:
-        out = []
+        # of the matches that start at one token only the longest can survive the engine's
+        # leftmost-longest de-duplication, so only it becomes a finding: a phrase with
+        # wildcards ("refund {*|* *} {*|* *} …") ends at many tokens after each start
+        longest: dict[int, tuple[int, Entry]] = {}
         for entry, first, last in matches:
             shape = self.shape(entry)
             if shape is None:
@@ -159,6 +162,11 @@ class PhraseRule:
                     first, last = _focus(draft, first, last, shape)
                 if any(a <= first and last <= b or a <= end_word < b for a, b in excepted):
                     continue
+            kept = longest.get(first)
+            if kept is None or last > kept[0]:
+                longest[first] = (last, entry)
+        out = []
+        for first, (last, entry) in longest.items():
             start, end = draft.token_span(first, last)
             replacements = self.replacements(entry)
             message = fill(self.rule.message, match=draft.original[start:end],
