@@ -120,3 +120,59 @@ def test_spoken_forms_are_a_suggestion_in_a_neutral_brands_chat_and_a_warning_in
     assert severities("neutral", "email") == {"warning"}
     assert severities("neutral", None) == {"warning"}
     assert severities("formal", "chat") == {"warning"}
+
+
+def _pack(tmp_path, text: str):
+    path = tmp_path / "pack.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+_SET_PACK = """rules:
+  - code: VC990
+    slug: test-secret
+    kind: phrase
+    severity: error
+    message: "'{match}'"
+    why: test
+    phrases:
+      - "send us your {@secret|pin}"
+      - "reply with the {@code}"
+    except:
+      - "never * your {@secret}"
+    examples: {bad: ["Send us your password."], good: ["Thanks."]}
+sets:
+  secret: [password, one-time code]
+  code: [otp]
+"""
+
+
+def test_named_sets_expand_into_a_packs_phrases(tmp_path):
+    """A pack's `sets` are named lists its phrases share: `{@name}`, or `@name` as alternatives
+    of a group, stand for the set's members (VC510 keeps its lists of secrets this way)."""
+    from voicecheck.checks.registry import load_pack_file
+    from voicecheck.guide.phrases import expand
+
+    rule, = load_pack_file(_pack(tmp_path, _SET_PACK), "en")
+    assert [sorted(expand(p)) for p in rule.params["phrases"]] == [
+        ["send us your one-time code", "send us your password", "send us your pin"],
+        ["reply with the otp"]]
+    assert expand(rule.params["except"][0]) == ["never * your password",
+                                                "never * your one-time code"]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("{@code}", "{@codes}"), ":10: unknown set '@codes' (this file's sets: @code, @secret)"),
+    (("code: [otp]", "code: []"), ":16: set 'code' is empty"),
+    (("code: [otp]", "code: ['a|b']"), ":16: a member of set 'code' must be words"),
+    (("code: [otp]", "Code: [otp]"), ":16: set name 'Code' must be lower-case"),
+    (("sets:", "setz:"), ":14: unknown key 'setz' in rule pack"),
+])
+def test_bad_named_sets_name_the_file_and_line(tmp_path, change, expected):
+    from voicecheck.checks.registry import load_pack_file
+    from voicecheck.model import VoicecheckError
+
+    path = _pack(tmp_path, _SET_PACK.replace(*change))
+    with pytest.raises(VoicecheckError) as info:
+        load_pack_file(path, "en")
+    assert expected in f"{info.value.path}:{info.value.line}: {info.value}"

@@ -168,19 +168,66 @@ def _read_pack(path: Path) -> Located:
     return doc
 
 
+_SET_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_SET_GROUP = re.compile(r"\{([^{}]*@[^{}]*)\}")
+_SET_PARAMS = ("phrases", "except")  # the parameters whose phrases may name a set
+
+
+def _sets(doc: Located, value: Any) -> dict[str, list[str]]:
+    """A pack's `sets`: name -> words or phrases, named in its phrases as `{@name}` (or as
+    alternatives of a group, `{@secret|pin}`)."""
+    sets = s.keyed(s.text, s.list_of(s.text))(doc, ("sets",), value)
+    for name, members in sets.items():
+        if not _SET_NAME.match(name):
+            raise doc.error(("sets", name), f"set name '{name}' must be lower-case letters, "
+                                            "digits and '_'")
+        if not members:
+            raise doc.error(("sets", name), f"set '{name}' is empty")
+        for i, member in enumerate(members):
+            if not member.strip() or any(c in member for c in "{}|@"):
+                raise doc.error(("sets", name, i), f"a member of set '{name}' must be words, "
+                                                   f"without braces, '|' or '@': {member!r}")
+    return sets
+
+
+def _with_sets(doc: Located, path: s.Path_, phrase: str, sets: dict[str, list[str]]) -> str:
+    """`phrase` with each `@name` alternative of a `{…}` group replaced by the set's members."""
+    def group(match: re.Match[str]) -> str:
+        out: list[str] = []
+        for option in match[1].split("|"):
+            if option.startswith("@"):
+                members = sets.get(option[1:])
+                if members is None:
+                    known = ", ".join(f"@{n}" for n in sorted(sets)) or "none"
+                    raise doc.error(path, f"unknown set '{option}' (this file's sets: {known})")
+                out.extend(members)
+            else:
+                out.append(option)
+        return out[0] if len(out) == 1 else "{" + "|".join(out) + "}"
+    return _SET_GROUP.sub(group, phrase)
+
+
 def load_pack_file(path: Path, lang: str) -> list[Rule]:
     doc = _read_pack(path)
     data = doc.data
     if not isinstance(data, dict) or "rules" not in data:
         raise doc.error((), "a rule pack is a mapping with a 'rules' list")
-    # `context`: what a pack knows about customers' messages (checks/context.py reads it)
-    unknown = set(data) - {"rules", "language", "context"}
+    # `context`: what a pack knows about customers' messages (checks/context.py reads it);
+    # `sets`: named lists of words its phrases share
+    unknown = set(data) - {"rules", "language", "context", "sets"}
     if unknown:
         key = sorted(unknown)[0]
         raise doc.error((key,), f"unknown key '{key}' in rule pack", code="E101")
     if not isinstance(data["rules"], list):
         raise doc.error(("rules",), "'rules' must be a list")
-    return [_rule(doc, ("rules", i), item, lang) for i, item in enumerate(data["rules"])]
+    sets = _sets(doc, data.get("sets"))
+    rules = [_rule(doc, ("rules", i), item, lang) for i, item in enumerate(data["rules"])]
+    for i, rule in enumerate(rules):
+        for key in _SET_PARAMS:
+            if key in rule.params:
+                rule.params[key] = [_with_sets(doc, ("rules", i, key, j), phrase, sets)
+                                    for j, phrase in enumerate(rule.params[key])]
+    return rules
 
 
 def pack_sections(lang: str, key: str) -> list[tuple[Located, Any]]:
