@@ -516,6 +516,25 @@ def test_the_shipped_model_was_built_from_the_current_rule_packs():
         "rebuild it: python training/build_tone.py --aux --vectors models/tone")
 
 
+def test_the_shipped_model_was_trained_on_the_features_a_check_computes_now():
+    """The rule packs are not the only source of features: a change to the phrase matcher,
+    the tokeniser or the normaliser can change what a check computes for a reply. The model
+    records a fingerprint of its authored training replies' features; recomputed now, it must
+    be the same (ddd8157's matcher change altered one reply's features, and only a rebuild for
+    another reason noticed)."""
+    sys.path.insert(0, str(ROOT))
+    from training.build_tone import LANGS, features_sha256, samples_from
+    from training.split import load_authored
+    from voicecheck.engine import Checker
+
+    records, _ = load_authored(ROOT / "training" / "authored", LANGS)
+    manifest = json.loads((MODEL / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["training"].get("authored_features_sha256") == features_sha256(
+        samples_from(records, Checker(model=False))), (
+        "feature extraction changed since models/tone was built; rebuild it: "
+        "python training/build_tone.py --aux --vectors models/tone")
+
+
 def test_a_changed_phrase_list_changes_the_rule_signal_hash(monkeypatch):
     from voicecheck.checks import registry
 

@@ -74,6 +74,21 @@ def samples_from(records, checker: Checker) -> list[Sample]:
     return out
 
 
+def features_sha256(samples: list[Sample]) -> str:
+    """SHA-256 of the authored replies' features as the engine computes them now: a test
+    recomputes it, so any change to feature extraction (rule packs, matcher, tokeniser,
+    normaliser) that would make a check compute other features than the model was trained on
+    fails until the model is rebuilt."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for sample in samples:
+        digest.update(json.dumps([sample.extra.get("id"), sorted(
+            (name, round(value, 6)) for name, value in sample.features.items())],
+            ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
 def evaluate_parts(model_parts, samples: list[Sample], ci: bool = True, vectors=None) -> dict:
     manifest, vocab, arrays = model_parts
     return evaluate(arrays["W"], arrays["b"], arrays["calib"], vocab, arrays["idf"],
@@ -148,6 +163,7 @@ def main() -> None:
                                                     "variance_kept", "sif_a")}
     # the language packs' phrase matches are features: a test compares this with the packs
     parts[0]["training"]["rule_signals_sha256"] = signal_sources_sha256()
+    parts[0]["training"]["authored_features_sha256"] = features_sha256(samples)
     test = evaluate_parts(parts, split["test"], vectors=vectors)
     dev = evaluate_parts(parts, split["dev"], ci=False, vectors=vectors)
     print(metrics_table(test))
