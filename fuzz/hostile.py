@@ -100,6 +100,15 @@ def _symlink_loops(folder: Path) -> None:
     os.symlink("c", lib / "b")
 
 
+def _device_links(folder: Path) -> None:
+    """Links to /dev/zero where a library file and a template would be: size checks see 0."""
+    (folder / "lib").mkdir(exist_ok=True)
+    (folder / "lib" / "a.md").write_text(GOOD_REPLY, encoding="utf-8")
+    os.symlink("/dev/zero", folder / "lib" / "zero.txt")
+    (folder / "tpl").mkdir(exist_ok=True)
+    os.symlink("/dev/zero", folder / "tpl" / "apology.j2")
+
+
 CASES = [
     Case("billion laughs (YAML alias bomb)", {"g.yaml": billion_laughs()},
          ["guide", "validate", "{dir}/g.yaml"], expect="alias bomb"),
@@ -142,6 +151,17 @@ CASES = [
          ["check", "{dir}/d.txt"], expect="NUL"),
     Case("invalid UTF-8 draft", {"d.txt": b"caf\xe9 au lait"}, ["check", "{dir}/d.txt"],
          expect="not valid UTF-8"),
+    Case("/dev/zero as the draft (endless, size 0)", {}, ["check", "--lang", "en", "/dev/zero"],
+         expect="not a regular file"),
+    Case("guide that extends /dev/zero", {"g.yaml": "extends: /dev/zero\n"},
+         ["check", "--guide", "{dir}/g.yaml", "--lang", "en", "-"], expect="not a regular file",
+         stdin=GOOD_REPLY.encode()),
+    Case("template linked to /dev/zero", {"g.yaml": "rewrite:\n  templates: tpl\n"},
+         ["guide", "validate", "{dir}/g.yaml"], expect="not a regular file",
+         setup=_device_links),
+    Case("link to /dev/zero inside a linted folder", {},
+         ["lint", "{dir}/lib", "--lang", "en", "--no-cache"], expect="not a regular file",
+         setup=_device_links),
     Case("symlink loops inside a linted folder", {}, ["lint", "{dir}/lib", "--lang", "en",
                                                       "--no-cache", "--exit-zero"],
          expect_exit=0, setup=_symlink_loops),
@@ -158,6 +178,10 @@ CASES = [
          ["guide", "validate", "{dir}/.voicecheck.yaml"], expect="E24"),
     Case("Jinja huge output ('x' * 10**8)", template_guide("{{ 'x' * 10**8 }}"),
          ["guide", "validate", "{dir}/.voicecheck.yaml"], expect="E24"),
+    Case("Jinja doubling with '~' (20 lines: 2 GB)",
+         template_guide("{% set v0 = 'x' * 2000 %}" + "".join(
+             f"{{% set v{i + 1} = v{i} ~ v{i} %}}" for i in range(20)) + "{{ v20|length }}"),
+         ["guide", "validate", "{dir}/.voicecheck.yaml"], expect="E243"),
     Case("Jinja recursive macro",
          template_guide("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"),
          ["guide", "validate", "{dir}/.voicecheck.yaml"], expect="E24"),

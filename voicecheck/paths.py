@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +44,18 @@ def cache_dir() -> Path | None:
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK) else None
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of the file at `path` (so a caller can tell "too large"
+    without reading more). Size checks on `stat` see 0 for a device or a pipe, so the read
+    itself is bounded, and devices and sockets (`/dev/zero`, `/dev/urandom`, a terminal) are
+    refused as OSError: no file a user means to check is one."""
+    mode = os.stat(path).st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise OSError(errno.EINVAL, "not a regular file (a device or socket)")
+    with open(path, "rb") as handle:
+        return handle.read(limit + 1)
 
 
 def write_atomic(path: Path, text: str) -> None:

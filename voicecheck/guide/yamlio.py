@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.model import VoicecheckError
+from voicecheck.paths import read_limited
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
@@ -179,7 +180,10 @@ def read_yaml(path: Path) -> Located:
         if size > MAX_BYTES:
             raise VoicecheckError(f"file is larger than {MAX_BYTES:,} bytes", path=source,
                                   code="E106")
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_BYTES)
+        if len(raw) > MAX_BYTES:  # a pipe, whose size stat() cannot tell
+            raise VoicecheckError(f"file is larger than {MAX_BYTES:,} bytes", path=source,
+                                  code="E106")
     except FileNotFoundError:
         raise VoicecheckError("file not found", path=source, code="E105") from None
     except OSError as exc:

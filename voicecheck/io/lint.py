@@ -15,6 +15,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -26,7 +27,7 @@ from voicecheck.guide import find_guide
 from voicecheck.guide.schema import did_you_mean
 from voicecheck.io.lintrun import LintRun
 from voicecheck.model import Finding, Report, Suggestion, VoicecheckError
-from voicecheck.paths import data_dir, write_atomic
+from voicecheck.paths import data_dir, read_limited, write_atomic
 
 if TYPE_CHECKING:  # the engine is imported only when something has to be checked
     from voicecheck.engine import Checker
@@ -162,6 +163,15 @@ def _excluded(path: Path, info: _GuideInfo) -> bool:
     return rel is not None and info.exclude.match_file(rel)
 
 
+def _regular(path: Path) -> bool:
+    """A regular file, or a link to one (a dangling or looping link counts as one here: it is
+    reported by `add` below)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
 def discover(paths: Iterable[str], guides: _Guides, options: LintOptions,
              errors: list[VoicecheckError]) -> list[Path]:
     """The files to lint, in a stable order: explicit files as given, folders walked
@@ -205,6 +215,10 @@ def discover(paths: Iterable[str], guides: _Guides, options: LintOptions,
                         continue
                     file = Path(folder) / name
                     if file.suffix.lower() not in EXTENSIONS and not options.input_format:
+                        continue
+                    if not _regular(file):  # a device or pipe (or a link to one) in a folder
+                        errors.append(VoicecheckError("not a regular file (a device, pipe or "
+                                                      "socket)", path=str(file), code="E221"))
                         continue
                     if _excluded(file, guides.for_file(file)):
                         continue
@@ -644,14 +658,25 @@ def write_file(path: str, text: str) -> None:
                               code="E223") from None
 
 
+MAX_BASELINE_BYTES = 256_000_000
+
+
 def read_baseline(path: str) -> set[str]:
+    from voicecheck.paths import read_limited
+
     try:
-        raw = Path(path).read_text(encoding="utf-8")
+        data = read_limited(Path(path), MAX_BASELINE_BYTES)
+        if len(data) > MAX_BASELINE_BYTES:
+            raise VoicecheckError(f"baseline is larger than {MAX_BASELINE_BYTES:,} bytes",
+                                  path=path, code="E224")
+        raw = data.decode("utf-8")
     except FileNotFoundError:
         raise VoicecheckError("baseline not found (create it with --write-baseline)",
                               path=path, code="E224") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise VoicecheckError(f"cannot read baseline: {exc}", path=path, code="E224") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise VoicecheckError(f"cannot read baseline: {reason}", path=path,
+                              code="E224") from None
     try:
         data = json.loads(raw)
     except ValueError as exc:
@@ -810,8 +835,10 @@ class _Reader:
         for index, (file, info, shown) in enumerate(zip(self.files, self.infos, self.shown)):
             key = ""
             if self.cache.folder is not None:
-                try:
-                    data = file.read_bytes()
+                from voicecheck.io.readers import MAX_FILE_BYTES
+
+                try:  # a pipe named on the command line is read once, by its reader
+                    data = read_limited(file, MAX_FILE_BYTES) if _regular(file) else None
                 except OSError:
                     data = None
                 if data is not None:

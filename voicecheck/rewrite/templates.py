@@ -96,10 +96,13 @@ def _files(folder: Path) -> dict[str, Path]:
 
 def load_template(path: Path) -> Template:
     """Read and compile one template file."""
-    try:
-        source = path.read_text(encoding="utf-8")
+    from voicecheck.paths import read_limited
+
+    try:  # at most 4 bytes a character: longer is refused by compile_template anyway
+        source = read_limited(path, MAX_SOURCE_CHARS * 4).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise VoicecheckError(f"cannot read template: {exc}", path=str(path),
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise VoicecheckError(f"cannot read template: {reason}", path=str(path),
                               code="E244") from None
     return compile_template(source, str(path), path.stem)
 
