@@ -234,6 +234,48 @@ def test_a_wildcard_phrase_makes_one_finding_per_place_not_per_possible_end(monk
     assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
 
 
+def test_a_file_reached_twice_through_extends_is_merged_once(tmp_path):
+    """`extends: [g1, g1]`, chained 17 deep, loaded g16 65,536 times (9.7 s); each file is now
+    merged once, at its first place, and a guide may bring in MAX_GUIDE_FILES files."""
+    from voicecheck.guide.guide import MAX_GUIDE_FILES
+
+    depth = 17
+    for i in range(depth):
+        body = (f"extends: [g{i + 1}.yaml, g{i + 1}.yaml]\n" if i < depth - 1
+                else "banned:\n  - phrase: 'per my last email'\n")
+        _write(tmp_path, body, f"g{i}.yaml")
+    guide = load_guide(tmp_path / "g0.yaml")
+    assert [t.phrases for t in guide.terms] == [("per my last email",)]
+    # a diamond: both sides extend the base, whose terms arrive once
+    _write(tmp_path, "extends: [left.yaml, right.yaml]\n", "top.yaml")
+    _write(tmp_path, "extends: base.yaml\nbanned:\n  - phrase: left\n", "left.yaml")
+    _write(tmp_path, "extends: base.yaml\nbanned:\n  - phrase: right\n", "right.yaml")
+    _write(tmp_path, "banned:\n  - phrase: base\n", "base.yaml")
+    assert [t.phrases[0] for t in load_guide(tmp_path / "top.yaml").terms] == [
+        "base", "left", "right"]
+    for i in range(MAX_GUIDE_FILES + 5):
+        _write(tmp_path, f"extends: c{i + 1}.yaml\n", f"c{i}.yaml")
+    _write(tmp_path, "brand: X\n", f"c{MAX_GUIDE_FILES + 5}.yaml")
+    with pytest.raises(VoicecheckError, match=f"more than {MAX_GUIDE_FILES} files"):
+        load_guide(tmp_path / "c0.yaml")
+
+
+def test_a_guide_is_held_to_a_number_of_patterns(tmp_path):
+    from voicecheck.guide.patterns import MAX_GUIDE_PATTERNS
+
+    many = "banned:\n" + "".join(f"  - pattern: 'foo{i}bar'\n" for i in range(MAX_GUIDE_PATTERNS))
+    assert len(load_guide(_write(tmp_path, many)).terms) == MAX_GUIDE_PATTERNS
+    with pytest.raises(VoicecheckError) as info:
+        load_guide(_write(tmp_path, many + "  - pattern: 'one more'\n", "more.yaml"))
+    assert (info.value.code, info.value.line) == ("E104", MAX_GUIDE_PATTERNS + 2)
+    # split over a guide and its parent, each within the limit: the total still counts
+    _write(tmp_path, many, "parent.yaml")
+    child = _write(tmp_path, "extends: parent.yaml\nbanned:\n  - pattern: 'x+'\n",
+                   "child.yaml")
+    with pytest.raises(VoicecheckError, match="patterns in one guide"):
+        load_guide(child)
+
+
 def test_inline_guide_phrases_are_validated_too():
     with pytest.raises(VoicecheckError, match="may not start with"):
         guide_from_mapping({"banned": [{"phrase": "* refund"}]})

@@ -114,12 +114,23 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _load_tree(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[Located]]:
-    """Validated data of `path` merged over everything it extends, parents first."""
+MAX_GUIDE_FILES = 50  # files one guide may bring in through `extends`, itself included
+
+
+def _load_tree(path: Path, seen: tuple[Path, ...], included: set[Path] | None = None
+               ) -> tuple[dict[str, Any], list[Located]]:
+    """Validated data of `path` merged over everything it extends, parents first. A file
+    reached twice (`extends: [a.yaml, b.yaml]` where b extends a too) is merged once, at its
+    first place: chained, repeats would load it 2^n times."""
+    included = set() if included is None else included
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(p.name for p in seen + (resolved,))
         raise VoicecheckError(f"extends loop: {chain}", path=str(path), code="E105")
+    included.add(resolved)
+    if len(included) > MAX_GUIDE_FILES:
+        raise VoicecheckError(f"extends more than {MAX_GUIDE_FILES} files in all", path=str(path),
+                              code="E105")
     doc = read_yaml(path)
     data = validate(doc)
     merged: dict[str, Any] = {}
@@ -129,7 +140,9 @@ def _load_tree(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list
     for i, name in enumerate(data.get("extends", [])):
         line = doc.line(("extends", i)) or doc.line(("extends",))
         parent_path = _resolve_extends(name, path.parent, str(path), line)
-        parent, parent_docs = _load_tree(parent_path, seen + (resolved,))
+        if parent_path.resolve() in included and parent_path.resolve() not in seen:
+            continue  # merged already (an ancestor is a loop: the call below says so)
+        parent, parent_docs = _load_tree(parent_path, seen + (resolved,), included)
         merged = _merge(merged, parent)
         docs.extend(parent_docs)
     data.pop("extends", None)
@@ -151,12 +164,18 @@ def _annotate(data: dict[str, Any], doc: Located) -> dict[str, Any]:
 
 def _check_variant_budget(terms: list[Term]) -> None:
     """Refuse a guide whose phrases, with everything it extends, expand to more than
-    MAX_GUIDE_VARIANTS in all (each file was held to it when validated), naming the phrase
-    that crosses the line."""
+    MAX_GUIDE_VARIANTS in all, or that has more than MAX_GUIDE_PATTERNS patterns (each file
+    was held to both when validated), naming the term that crosses the line."""
+    from voicecheck.guide.patterns import MAX_GUIDE_PATTERNS
     from voicecheck.guide.phrases import MAX_GUIDE_VARIANTS, budget_message, count_variants
 
-    total = 0
+    total = patterns = 0
     for term in terms:
+        patterns += term.pattern is not None
+        if patterns > MAX_GUIDE_PATTERNS:
+            raise VoicecheckError(f"more than {MAX_GUIDE_PATTERNS:,} patterns in one guide; "
+                                  "join related ones with '|'", path=term.source,
+                                  line=term.line, code="E104")
         for phrase in term.phrases:
             total += count_variants(phrase)  # validated already: cannot fail here
             if total > MAX_GUIDE_VARIANTS:
@@ -267,7 +286,11 @@ def guide_from_mapping(data: dict[str, Any], source: str = "<inline guide>",
     doc = Located(copy.deepcopy(data), {}, source)
     validated = validate(doc)
     merged: dict[str, Any] = {}
+    included: set[Path] = set()
     for name in validated.pop("extends", ["default"]):
-        parent, _ = _load_tree(_resolve_extends(name, base, source, None), ())
+        parent_path = _resolve_extends(name, base, source, None)
+        if parent_path.resolve() in included:
+            continue
+        parent, _ = _load_tree(parent_path, (), included)
         merged = _merge(merged, parent)
     return _build(_merge(merged, _annotate(validated, doc)), source)
