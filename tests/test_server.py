@@ -147,6 +147,7 @@ def test_batch_errors_name_the_item(client):
     (b'{"text": "caf\xe9"}', 400, "E250", "not valid UTF-8"),
     (b"[1, 2]", 400, "E250", "not an array"),
     (b"[" * 100_00 + b"]" * 100_00, 400, "E250", "nested too deeply"),
+    (b'{"text": "hi", "x": ' + b"1" * 5000 + b"}", 400, "E250", "too many digits"),
     (b'{"text": 42}', 422, "E251", "must be a string"),
     (b'{"customer": "hi"}', 422, "E251", "'text' is required"),
     (b'{"text": "   "}', 422, "E251", "empty"),

@@ -82,6 +82,9 @@ class _Builder:
                 problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
                 raise VoicecheckError(f"invalid value: {problem}", path=self.source, line=line,
                                       code="E100") from None
+            except ValueError:  # an integer of more digits than Python converts (4,300)
+                raise VoicecheckError("invalid value: a number with too many digits",
+                                      path=self.source, line=line, code="E100") from None
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):

@@ -94,6 +94,8 @@ def decode_json(body: bytes) -> dict[str, Any]:
                         f"{exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise HTTPError(400, "E250", "request body is nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        raise HTTPError(400, "E250", "request body has a number with too many digits") from None
     if not isinstance(data, dict):
         raise HTTPError(400, "E250", f"request body must be a JSON object, not "
                         f"{_type(data)}")

@@ -97,6 +97,8 @@ class _Parser:
             raise self.error("expecting a value", i) from None
         except json.JSONDecodeError as exc:
             raise self.error(exc.msg.lower(), exc.pos) from None
+        except ValueError:  # an integer of more digits than Python converts (4,300)
+            raise self.error("a number with too many digits", i) from None
 
     def object(self, i: int, depth: int) -> tuple[JObject, int]:
         if depth > MAX_DEPTH:
@@ -140,6 +142,8 @@ class _Parser:
             raise self.error(exc.msg.lower(), exc.pos) from None
         except RecursionError:
             raise self.error("nested too deeply", i) from None
+        except ValueError:  # an integer of more digits than Python converts (4,300)
+            raise self.error("a number with too many digits", i) from None
         out = JObject(value)
         out.start, out._starts, out._src = i, None, self.src
         return out, end

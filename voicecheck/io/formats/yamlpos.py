@@ -70,6 +70,9 @@ class YamlDoc:
                 except yaml.YAMLError as exc:
                     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
                     raise self._error(node, f"invalid value: {problem}") from None
+                except ValueError:  # an integer of more digits than Python converts (4,300)
+                    raise self._error(node, "invalid value: a number with too many "
+                                            "digits") from None
             if isinstance(value, str) and node.end_mark.index > node.start_mark.index:
                 self._spans.append((node.start_mark.index, node.end_mark.index))
             return value
