@@ -142,6 +142,44 @@ def test_corrupt_manifest_and_missing_files_are_refused(tmp_path):
         ToneModel.load(tmp_path)
 
 
+@pytest.mark.parametrize(("heads", "words"), [
+    (None, "bad 'heads' entry"),
+    ([], "bad 'heads' entry"),
+    ({"hostility": "x"}, "bad head 'hostility'"),
+    ({"hostility": {"columns": ["0"], "levels": [0, 1]}}, "bad head 'hostility'"),
+    ({"hostility": {"columns": [0], "levels": [0, 1], "threshold": float("nan")}},
+     "bad head 'hostility'"),
+    ({"hostility": {"columns": [99], "levels": [0, 1]}}, "columns must be 0, 1, 2"),
+])
+def test_a_malformed_heads_entry_is_refused_with_one_line(tmp_path, heads, words):
+    """A hand-made or tampered manifest (the heads are not covered by the checksums, which
+    the manifest itself holds) is refused at load, not by an IndexError in the first check."""
+    folder = _copy_model(tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["heads"] = heads
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(VoicecheckError, match=words):
+        ToneModel.load(folder)
+
+
+def test_an_archive_that_unpacks_to_gigabytes_is_refused_before_numpy_allocates(tmp_path):
+    import hashlib
+    import zipfile
+
+    folder = _copy_model(tmp_path)
+    weights = folder / "weights.npz"
+    with zipfile.ZipFile(weights, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("W.npy", "w", force_zip64=True) as member:
+            chunk = bytes(1 << 20)
+            for _ in range(120):  # 120 MB of zeros, about 120 KB stored
+                member.write(chunk)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["sha256"]["weights.npz"] = hashlib.sha256(weights.read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(VoicecheckError, match="would unpack to"):
+        ToneModel.load(folder)
+
+
 def test_shipped_word_vectors_feed_formality_and_empathy_in_english(model):
     import numpy as np
 

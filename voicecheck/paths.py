@@ -69,7 +69,7 @@ def write_atomic(path: Path, text: str) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: text that cannot be encoded (a lone surrogate)
         try:
             os.unlink(tmp)
         except (OSError, UnboundLocalError):

@@ -648,14 +648,14 @@ def write_file(path: str, text: str) -> None:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
         os.replace(tmp, target)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: text that cannot be encoded
         if tmp:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
-        raise VoicecheckError(f"cannot write: {exc.strerror or exc}", path=path,
-                              code="E223") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise VoicecheckError(f"cannot write: {reason}", path=path, code="E223") from None
 
 
 MAX_BASELINE_BYTES = 256_000_000

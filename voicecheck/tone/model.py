@@ -118,8 +118,10 @@ class ToneModel:
         if not manifest_path.is_file():
             raise _error(folder, "not a tone model (no manifest.json)")
         try:
+            if manifest_path.stat().st_size > MAX_FILE_BYTES:
+                raise _error(manifest_path, "manifest is implausibly large")
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise _error(manifest_path, f"corrupt manifest: {exc}") from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise _error(manifest_path, "not a voicecheck tone model manifest")
@@ -141,14 +143,19 @@ class ToneModel:
                 raise _error(path, "model file is implausibly large")
             if checksums.get(name) != _sha256(path):
                 raise _error(path, "checksum does not match manifest.json (corrupt or modified)")
+        heads = manifest.get("heads")
+        columns = _check_heads(heads, manifest_path)
         try:
             vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+            _check_unpacked_size(folder / "weights.npz")
             with np.load(folder / "weights.npz", allow_pickle=False) as data:
                 arrays = {k: np.array(data[k]) for k in ("W", "b", "idf", "calib")}
-        except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
+        except (ValueError, KeyError, OSError, UnicodeDecodeError, RecursionError,
+                MemoryError) as exc:
             raise _error(folder, f"corrupt model files: {exc}") from None
-        columns = sum(len(h["columns"]) for h in manifest["heads"].values())
-        if (not isinstance(vocab, list) or arrays["W"].shape != (len(vocab), columns)
+        if not isinstance(vocab, list) or not all(isinstance(name, str) for name in vocab):
+            raise _error(folder / "vocab.json", "the vocabulary must be a list of names")
+        if (arrays["W"].shape != (len(vocab), columns)
                 or arrays["b"].shape != (columns,) or arrays["idf"].shape != (len(vocab),)
                 or arrays["calib"].shape != (columns, 2)
                 or not all(np.isfinite(a).all() for a in arrays.values())):
@@ -316,10 +323,12 @@ def read_vectors(folder: str | Path, langs: Iterable[str], scale: float) -> Word
     folder = Path(folder)
     try:
         words = json.loads((folder / "vectors.json").read_text(encoding="utf-8"))
+        _check_unpacked_size(folder / "vectors.npz")
         with np.load(folder / "vectors.npz", allow_pickle=False) as data:
             V = np.ascontiguousarray(data["V"])  # float16 as stored; float32 when needed
             a = np.ascontiguousarray(data["a"], dtype=np.float32)
-    except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, OSError, UnicodeDecodeError, RecursionError,
+            MemoryError) as exc:
         raise _error(folder, f"corrupt word vectors: {exc}") from None
     if (not isinstance(words, list) or not all(isinstance(w, str) for w in words)
             or V.dtype not in (np.float16, np.float32)
@@ -328,6 +337,48 @@ def read_vectors(folder: str | Path, langs: Iterable[str], scale: float) -> Word
             or not np.isfinite(a).all() or not (a > 0).all()):  # weights divide a sum
         raise _error(folder, "word vectors do not match their word list")
     return WordVectors(words, V, a, tuple(langs), float(scale))
+
+
+def _check_heads(heads: Any, path: Path) -> int:
+    """The number of weight columns the manifest's heads use; a malformed `heads` entry (a
+    tampered or hand-made manifest) is refused here rather than failing later in numpy."""
+    import math
+
+    def number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value)
+
+    if not isinstance(heads, dict) or not heads:
+        raise _error(path, "bad 'heads' entry (a mapping of head names)")
+    used: list[int] = []
+    for name, spec in heads.items():
+        ok = (isinstance(spec, dict) and isinstance(spec.get("columns"), list)
+              and spec["columns"] and all(isinstance(c, int) and not isinstance(c, bool)
+                                          for c in spec["columns"])
+              and isinstance(spec.get("levels"), list)
+              and len(spec["levels"]) == len(spec["columns"]) + 1
+              and all(number(level) for level in spec["levels"])
+              and number(spec.get("threshold", 0.5)))
+        if not ok:
+            raise _error(path, f"bad head '{name}' (needs columns, levels and a threshold)")
+        used.extend(spec["columns"])
+    if sorted(used) != list(range(len(used))):
+        raise _error(path, "the heads' columns must be 0, 1, 2, … each used once")
+    return len(used)
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse an archive whose members would unpack to more than MAX_FILE_BYTES (a 1 MB
+    file of zeros can claim a gigabyte), before numpy allocates anything."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ValueError(f"not a numpy archive ({exc})") from None
+    if unpacked > MAX_FILE_BYTES:
+        raise ValueError(f"{path.name} would unpack to {unpacked:,} bytes")
 
 
 def _load_vectors(folder: Path, spec: Any, vocab: list[str]) -> WordVectors:
