@@ -327,6 +327,9 @@ def test_cli_formats_and_exit_codes(library, tmp_path, monkeypatch):
     sarif = runner.invoke(main, ["lint", "library", "--format", "sarif", "-o", str(out)])
     assert sarif.exit_code == 1
     assert json.loads(out.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
     clean = tmp_path / "clean"
     clean.mkdir()
     (clean / "ok.md").write_text("# Ok\n\nThanks for waiting, Lee. Your parcel left today.\n",

@@ -185,6 +185,16 @@ def test_wrong_method_route_and_media_type(client):
     status, _, payload = client.json("POST", "/v1/check", b"text=hi",
                                      {"content-type": "application/x-www-form-urlencoded"})
     assert status == 415 and error_code(payload) == "E259"
+    # media types are case-insensitive (RFC 9110)
+    status, _, payload = client.json("POST", "/v1/check", b'{"text": "Thanks!"}',
+                                     {"content-type": "APPLICATION/JSON; charset=UTF-8"})
+    assert status == 200
+
+
+def test_a_client_name_is_not_echoed_in_full(client):
+    for body in ({"text": "hi", "x" * 60_000: 1}, {"text": "hi", "channel": "c" * 60_000}):
+        status, _, payload = client.json("POST", "/v1/check", body)
+        assert status == 422 and len(payload["error"]["message"]) < 400
 
 
 def _raw(url: str, data: bytes, pause_after: float = 0.0, rest: bytes = b"",

@@ -327,8 +327,9 @@ class Checker:
             _require_unicode(customer, "the customer's message is ", path)
         if channel and channel not in self.guide.channels and channel not in CHANNELS:
             known = sorted(set(self.guide.channels) | set(CHANNELS))
-            raise VoicecheckError(f"unknown channel '{channel}'{did_you_mean(channel, known)}; "
-                                  f"known: {', '.join(known)}", code="E206")
+            shown = channel if len(channel) <= 40 else channel[:39] + "…"
+            raise VoicecheckError(f"unknown channel '{shown}'{did_you_mean(channel[:100], known)}"
+                                  f"; known: {', '.join(known)}", code="E206")
         language = self.detect_language(text, lang)
         draft = make_draft(text, language)
         ctx = Context(self.guide, channel, customer, self.placeholders_ok)

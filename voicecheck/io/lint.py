@@ -647,6 +647,9 @@ def write_file(path: str, text: str) -> None:
                                        prefix=f".{target.name}.tmp-")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
+        umask = os.umask(0)  # mkstemp makes 0600; a report is as readable as any new file
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except (OSError, ValueError) as exc:  # ValueError: text that cannot be encoded
         if tmp:

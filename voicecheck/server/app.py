@@ -138,7 +138,7 @@ class CheckRoute:
         if scope["method"] != "POST":
             raise HTTPError(405, "E259", f"{scope['path']} takes POST", {"allow": "POST"})
         headers = _headers(scope)
-        ctype = headers.get(b"content-type", b"application/json").split(b";")[0].strip()
+        ctype = headers.get(b"content-type", b"application/json").split(b";")[0].strip().lower()
         if ctype not in (b"application/json", b""):
             raise HTTPError(415, "E259", "send the body as JSON with 'Content-Type: "
                             "application/json'")

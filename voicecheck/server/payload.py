@@ -149,6 +149,12 @@ def _valid_text(value: str, what: str) -> None:
                         f"character {exc.start}") from None
 
 
+def _shown(name: str, limit: int = 40) -> str:
+    """A client's name for something, shortened for an error message (a 60 KB field name
+    would come back in full)."""
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
 def parse_check(data: Any, limits: Limits, where: str = "") -> CheckRequest:
     """Validate one check request (`where` prefixes messages, e.g. "items[3]: ")."""
     if not isinstance(data, dict):
@@ -156,8 +162,9 @@ def parse_check(data: Any, limits: Limits, where: str = "") -> CheckRequest:
                         f"{_type(data)}")
     for key in data:
         if key not in FIELDS:
-            raise HTTPError(422, "E251", f"{where}unknown field '{key}'"
-                            f"{did_you_mean(key, list(FIELDS))}; fields: {', '.join(FIELDS)}")
+            raise HTTPError(422, "E251", f"{where}unknown field '{_shown(key)}'"
+                            f"{did_you_mean(key[:100], list(FIELDS))}; fields: "
+                            f"{', '.join(FIELDS)}")
     text = _string(data, "text", where, limits, required=True)
     if not text.strip():
         raise HTTPError(422, "E251", f"{where}'text' is empty")
@@ -182,8 +189,9 @@ def parse_batch(data: dict[str, Any], limits: Limits) -> list[CheckRequest]:
     """`{"items": [check request, ...]}`, at most `max_batch` of them."""
     for key in data:
         if key != "items":
-            raise HTTPError(422, "E251", f"unknown field '{key}'{did_you_mean(key, ['items'])}; "
-                            f"a batch is {{\"items\": [...]}}")
+            raise HTTPError(422, "E251", f"unknown field '{_shown(key)}'"
+                            f"{did_you_mean(key[:100], ['items'])}; a batch is "
+                            f"{{\"items\": [...]}}")
     items = data.get("items")
     if not isinstance(items, list):
         raise HTTPError(422, "E251", "'items' must be a list of check requests")
