@@ -27,6 +27,8 @@ missing; a finding for something present (a request for personal data) points at
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from functools import cache
 from typing import Any
@@ -127,6 +129,28 @@ def _reply_side(draft: Draft) -> tuple[set[str], int, int]:
     return side
 
 
+def _outside(spans: list[tuple[int, int]], covers: list[tuple[int, int]]
+             ) -> list[tuple[int, int]]:
+    """The spans not inside any of `covers`: a span (a, b) is inside one iff the furthest end
+    among the covers that start at or before a reaches b. Sorted once and bisected, where
+    testing every pair was quadratic (720 KB of stock apologies: 21 s)."""
+    if not covers:
+        return spans
+    covers = sorted(covers)
+    starts = [x for x, _ in covers]
+    reach: list[int] = []
+    furthest = -1
+    for _, y in covers:
+        furthest = max(furthest, y)
+        reach.append(furthest)
+    out = []
+    for a, b in spans:
+        k = bisect.bisect_right(starts, a)
+        if not k or reach[k - 1] < b:
+            out.append((a, b))
+    return out
+
+
 class StructureRule:
     uses_matcher = False
 
@@ -149,8 +173,7 @@ class StructureRule:
             # a cue inside a counted-against phrase is part of it ("not our responsibility")
             discount = (found.get((code, "discount"), []) + found.get((code, "against"), [])
                         if role == "cues" else [])
-            spans = [(a, b) for a, b in spans
-                     if not any(x <= a and b <= y for x, y in excepted + discount)]
+            spans = _outside(spans, excepted + discount)
         return spans
 
     def _has_cue(self, draft: Draft) -> bool:
