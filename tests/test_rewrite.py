@@ -247,6 +247,27 @@ def test_guide_templates_override_by_file_name_and_per_language(tmp_path):
     assert sign == "Cheers,\nDewi at Kopi Kita"
 
 
+def test_a_reply_gets_at_most_so_many_template_renders(tmp_path, monkeypatch):
+    """Each render may use its whole budget, so a reply with thousands of findings was as
+    slow as thousands of budgets (10,000: 23 s); past MAX_TEMPLATE_RENDERS the findings
+    keep their rule's own suggestions."""
+    from voicecheck.rewrite import rewriter
+
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "robotic-apology.j2").write_text("Sorry, {{ next_word }}",
+                                                         encoding="utf-8")
+    checker = Checker(str(_guide(tmp_path)), model=False)
+    monkeypatch.setattr(rewriter, "MAX_TEMPLATE_RENDERS", 20)
+    renders = []
+    real = checker.rewriter.render
+    monkeypatch.setattr(checker.rewriter, "render",
+                        lambda *a: renders.append(1) or real(*a))
+    text = "".join(f"We apologize for any inconvenience w{i}. " for i in range(30))
+    findings = [f for f in checker.check(text, lang="en").findings if f.code == "VC110"]
+    assert len(findings) == 30 and len(renders) == 20
+    assert findings[0].suggestions[0].text.startswith("Sorry, w0")
+
+
 @pytest.mark.parametrize(("source", "expected"), [
     ("Hi\n{% for x in %}", "E240 {dir}/tpl/filler.j2:2: template syntax error"),
     ("{{ agnt_name }}", "E241 {dir}/tpl/filler.j2:1: unknown template variable 'agnt_name' "

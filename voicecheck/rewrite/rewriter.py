@@ -22,6 +22,9 @@ from voicecheck.rewrite.templates import TemplateSet
 PLACEMENT = {"acknowledge": "start", "apology": "start", "ownership": "end",
              "thanks": "start", "next_step": "end", "move_to_dm": "end", "sign_off": "last"}
 RENDER_CACHE_SIZE = 4096
+MAX_TEMPLATE_RENDERS = 500  # template suggestions per reply: each render may take up to its
+# budget (5,000 steps), and a 1.9 MB reply with 10,000 findings took 23 s with a guide's
+# template at that limit; past this, findings keep their rule's own suggestions
 _SITUATION_ORDER = ("anger", "complaint", "urgency", "question", "praise")
 _SENTENCE_END = re.compile(r"[.!?؟。…]\s*$")
 _GREETING_LINE_MAX_WORDS = 6
@@ -117,13 +120,15 @@ class Rewriter:
         plans = self.plans(lang, rules)
         base: dict[str, Any] | None = None
         out = []
+        renders = 0
         for finding in findings:
             plan = plans.get(finding.code)
             if plan is None or (plan.template is None and not finding.suggestions):
                 out.append(finding)
                 continue
             suggestions = [_tidied(s, text, plan.safe) for s in finding.suggestions]
-            if plan.template is not None:
+            if plan.template is not None and renders < MAX_TEMPLATE_RENDERS:
+                renders += 1
                 if base is None:
                     base = self.values(lang, channel, customer)
                 made = self._from_template(plan, finding, text, lang, base)
