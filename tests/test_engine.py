@@ -176,3 +176,14 @@ def test_bad_named_sets_name_the_file_and_line(tmp_path, change, expected):
     with pytest.raises(VoicecheckError) as info:
         load_pack_file(path, "en")
     assert expected in f"{info.value.path}:{info.value.line}: {info.value}"
+
+
+def test_checkers_of_different_guides_share_one_loaded_tone_model(tmp_path):
+    """Each load of the shipped model holds about 25 MB: 200 folders with a guide each held
+    200 copies (5.3 GB). A model directory is loaded once per process, and again only when
+    its manifest changes."""
+    from voicecheck.guide import guide_from_mapping
+
+    first = Checker(guide_from_mapping({"brand": "Acme"})).tone_models
+    second = Checker(guide_from_mapping({"brand": "Kopi Kita"})).tone_models
+    assert first and first[0] is second[0]
