@@ -337,3 +337,22 @@ def test_detect_format_by_content():
     assert detect_format("x.json", '[{"id": 1, "name": "n", "preview": "p"}]') == "helpscout"
     assert detect_format("x.json", '[{"id": 1, "body": "b"}]') == "json"
     assert detect_format("X.MD") == "md"
+
+
+def test_a_lone_surrogate_in_an_id_title_or_channel_is_shown_as_a_replacement(tmp_path):
+    """JSON's "\\ud800" (and YAML's) in an id or title made every output format, the cache
+    and -o crash with UnicodeEncodeError, leaving temporary files behind."""
+    from tests.conftest import run_cli
+
+    lib = tmp_path / "lib.json"
+    lib.write_text('[{"id": "a\\ud800b", "title": "T\\udfff", "channel": "c\\ud800",'
+                   ' "text": "We apologize for any inconvenience."}]', encoding="utf-8")
+    reply, = read_library(lib).replies
+    assert (reply.reply_id, reply.title, reply.channel) == ("a\ufffdb", "T\ufffd", "c\ufffd")
+    lib.write_text('[{"id": "a\\ud800b", "title": "T\\udfff",'
+                   ' "text": "We apologize for any inconvenience."}]', encoding="utf-8")
+    out = tmp_path / "out.json"
+    done = run_cli("lint", str(lib), "--lang", "en", "--format", "json", "-o", str(out))
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["reply_id"] == "a\ufffdb"
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]

@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from voicecheck.io.formats.offsets import Segments, TextBuilder
 
-_ATTRS = r"""(?:"[^"]*"|'[^']*'|[^'">])*"""
+# A tag or declaration is only its start here: where it ends (its ">", or none, when the "<"
+# is text) comes from _Ends. Matched as one pattern, a "<" that nothing closed was scanned to
+# the end of the body, for every such "<" ("<a" * 40,000: 76 s).
 _HTML_TOKEN = re.compile(
     r"(?P<text>[^<&\t\r\n\f ]+(?: [^<&\t\r\n\f ]+)*)"  # words with single spaces
     r"|(?P<comment><!--(?P<inner>.*?)(?:-->|\Z))"
-    rf"|(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9:-]*){_ATTRS}>)"
-    r"|(?P<decl><![^>]*>)"
+    r"|(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9:-]*))"
+    r"|(?P<decl><!)"
     r"|(?P<entity>&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?))"
     r"|(?P<space>[ \t\r\n\f]+)"
     r"|(?P<other>[<&])",  # a "<" or "&" that starts nothing: text
     re.S)
+_TAG_END = re.compile(r"[\"'>]")  # what decides where a tag's attributes end
 _COMMENT = re.compile(r"<!--(?P<inner>.*?)(?:-->|\Z)", re.S)
 _BLOCK = frozenset("""p div li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote pre hr section
                       article header footer dl dt dd address figure figcaption""".split())
@@ -59,11 +63,18 @@ def html_to_text(src: str, a: int = 0, b: int | None = None) -> MappedText:
     out = TextBuilder(src)
     comments: list[Comment] = []
     gap = _Gap()  # white space and line breaks are written only before the next text
+    ends = _Ends(src, a, b)
     match = _HTML_TOKEN.match
     i = a
     while i < b:
         m = match(src, i, b)
         kind, start, i = m.lastgroup, i, m.end()
+        if kind == "tag" or kind == "decl":
+            end = ends.tag(i) if kind == "tag" else ends.gt(i)
+            if end < 0:
+                kind, i = "other", start + 1  # nothing closes it: a "<" of the text
+            else:
+                i = end
         if kind == "text" or kind == "other":
             gap.flush(out)
             out.copy(start, i)
@@ -91,6 +102,49 @@ def html_to_text(src: str, a: int = 0, b: int | None = None) -> MappedText:
             comments.append(Comment(start, i, m.group("inner")))
     text, segments = out.build(b)
     return MappedText(text, segments, comments)
+
+
+class _Ends:
+    """Where tags and declarations end. A tag ends after the first ">" outside quoted
+    attribute values, and is text (-1) when a quote is never closed or no such ">" comes.
+    The quotes and ">"s of src[a:b] are read once, and each tag looks its end up."""
+
+    __slots__ = ("_at", "_end", "_gt", "a", "b", "src")
+
+    def __init__(self, src: str, a: int, b: int) -> None:
+        self.src, self.a, self.b = src, a, b
+        self._at: list[int] | None = None   # offsets of the quotes and ">"s in src[a:b]
+        self._end: list[int] = []           # where a tag reading on from _at[k] ends
+        self._gt = -2                       # the last ">" found by gt(), -1: none left
+
+    def tag(self, i: int) -> int:
+        """The end of a tag whose attributes start at `i`, or -1 when nothing closes it."""
+        at = self._at if self._at is not None else self._scan()
+        k = bisect_left(at, i)
+        return self._end[k] if k < len(at) else -1
+
+    def gt(self, i: int) -> int:
+        """The end of a declaration whose text starts at `i` (after the next ">"), or -1."""
+        if self._gt != -1 and self._gt < i:
+            self._gt = self.src.find(">", i, self.b)
+        return self._gt + 1 if self._gt >= 0 else -1
+
+    def _scan(self) -> list[int]:
+        src = self.src
+        at = [m.start() for m in _TAG_END.finditer(src, self.a, self.b)]
+        end = [-1] * len(at)
+        after = {'"': -1, "'": -1}  # the index in `at` of the next quote of each kind
+        for k in range(len(at) - 1, -1, -1):
+            c = src[at[k]]
+            if c == ">":
+                end[k] = at[k] + 1
+                continue
+            close = after[c]  # the quote that ends the value; the tag reads on after it
+            if close >= 0 and close + 1 < len(at):
+                end[k] = end[close + 1]
+            after[c] = k
+        self._at, self._end = at, end
+        return at
 
 
 class _Gap:

@@ -86,12 +86,28 @@ def choose(findings: Iterable[Finding], text: str, unsafe: bool = False) -> list
 
 
 def apply(text: str, suggestions: list[Suggestion]) -> str:
-    """`text` with non-overlapping suggestions applied (right to left, so offsets hold).
+    """`text` with non-overlapping suggestions applied; insertions at one place keep their
+    given order. The pieces are joined once: rebuilding the text for each edit made 100,000
+    fixes take 30 s.
 
     >>> apply("pls utilize it", [Suggestion("please", 0, 3), Suggestion("use", 4, 11)])
     'please use it'
     """
-    # right to left; insertions at one place keep their given order
+    pieces: list[str] = []
+    at = 0
+    for s in sorted(suggestions, key=lambda s: (s.start, s.end)):  # stable: ties keep order
+        if not at <= s.start <= s.end <= len(text):
+            return _apply_in_turn(text, suggestions)
+        pieces.append(text[at:s.start])
+        pieces.append(s.text)
+        at = s.end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def _apply_in_turn(text: str, suggestions: list[Suggestion]) -> str:
+    """Edits that overlap or fall outside the text (`choose` makes none) applied one at a
+    time, right to left, as `apply` always did with them."""
     order = sorted(range(len(suggestions)),
                    key=lambda i: (suggestions[i].start, suggestions[i].end, i), reverse=True)
     for i in order:

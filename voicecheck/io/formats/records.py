@@ -3,6 +3,8 @@ suppressions, ids, and the map from each reply's text back to the file."""
 
 from __future__ import annotations
 
+import re
+
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +66,16 @@ class Value:
         return self.map
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _label(value: str) -> str:
+    """An id, title or channel as it will be printed: a lone surrogate (JSON's "\\ud800", or
+    YAML's) cannot be written as UTF-8, and crashed every output format and the cache, so it
+    is shown as U+FFFD. (A reply's text with one is refused, with its place, by the engine.)"""
+    return _LONE_SURROGATE.sub("\ufffd", value)
+
+
 class LibraryReader:
     def __init__(self, path: str, src: str, fields: Fields) -> None:
         self.path = path
@@ -73,6 +85,7 @@ class LibraryReader:
         self.replies: list[Reply] = []
         self.format = ""
         self._ids: set[str] = set()
+        self._suffix: dict[str, int] = {}  # id -> the suffix its last search ended on
 
     # one reply, whatever the format
 
@@ -103,22 +116,27 @@ class LibraryReader:
         if lead or len(trimmed) != len(text) - lead:
             text, to_file, suppressions = _trim(text, to_file, suppressions, lead,
                                                 lead + len(trimmed))
-        title_text = None if title is None or title == "" else str(title)
-        rid = self._unique(str(reply_id) if reply_id not in (None, "") else
+        title_text = None if title is None or title == "" else _label(str(title))
+        rid = self._unique(_label(str(reply_id)) if reply_id not in (None, "") else
                            (slug(title_text) if title_text and slug(title_text) else
                             f"#{len(self.replies) + 1}"))
         reply = Reply(self.path, rid, title_text, text, normalise_lang(lang),
-                      None if channel in (None, "") else str(channel), suppressions, start,
-                      to_file)
+                      None if channel in (None, "") else _label(str(channel)), suppressions,
+                      start, to_file)
         self.replies.append(reply)
         return reply
 
     def _unique(self, rid: str) -> str:
-        out, n = rid, 1
+        """`rid`, else the first of rid-2, rid-3, … not taken. The search goes on from where
+        the last one for `rid` stopped (ids are never freed): counting up from 2 each time,
+        20,000 sections of one title took 31 s."""
+        n = self._suffix.get(rid, 1)
+        out = rid if n == 1 else f"{rid}-{n}"
         while out in self._ids:
             n += 1
             out = f"{rid}-{n}"
         self._ids.add(out)
+        self._suffix[rid] = n
         return out
 
     def _comment_suppressions(self, mapped: MappedText, base: TextMap,
