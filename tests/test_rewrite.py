@@ -275,6 +275,8 @@ def test_a_reply_gets_at_most_so_many_template_renders(tmp_path, monkeypatch):
     ("{% for i in range(10**9) %}x{% endfor %}", "E243 {dir}/tpl/filler.j2:1: template "
                                                  "refused"),
     ("{{ brand.__class__ }}", "E242 {dir}/tpl/filler.j2:1: template refused"),
+    # read only up to 4 bytes a character: the cut must not turn into a UTF-8 error
+    ("é" * 40_000, "E240 {dir}/tpl/filler.j2: template is longer than 16,000 characters"),
 ])
 def test_guide_template_errors_surface_when_the_guide_loads(tmp_path, source, expected):
     (tmp_path / "tpl").mkdir()

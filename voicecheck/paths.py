@@ -46,16 +46,25 @@ def cache_dir() -> Path | None:
     return folder if os.access(folder, os.W_OK) else None
 
 
+class TooLarge(Exception):
+    """A file over the size its reader allows (`read_limited`)."""
+
+
 def read_limited(path: Path, limit: int) -> bytes:
-    """At most `limit` + 1 bytes of the file at `path` (so a caller can tell "too large"
-    without reading more). Size checks on `stat` see 0 for a device or a pipe, so the read
-    itself is bounded, and devices and sockets (`/dev/zero`, `/dev/urandom`, a terminal) are
-    refused as OSError: no file a user means to check is one."""
-    mode = os.stat(path).st_mode
-    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+    """The bytes of the file at `path`, or TooLarge past `limit` bytes. `stat` says 0 bytes
+    for a device or a pipe, so the read itself is bounded too (never more than `limit` + 1
+    bytes), and devices and sockets (`/dev/zero`, `/dev/urandom`, a terminal) are refused as
+    OSError: no file a user means to check is one."""
+    info = os.stat(path)
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
         raise OSError(errno.EINVAL, "not a regular file (a device or socket)")
+    if info.st_size > limit:
+        raise TooLarge
     with open(path, "rb") as handle:
-        return handle.read(limit + 1)
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # a pipe, whose size stat() cannot tell
+        raise TooLarge
+    return data
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.model import VoicecheckError
-from voicecheck.paths import read_limited
+from voicecheck.paths import TooLarge, read_limited
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
@@ -179,14 +179,10 @@ def read_yaml(path: Path) -> Located:
     if path.is_dir():
         raise VoicecheckError("is a directory, not a YAML file", path=source, code="E105")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise VoicecheckError(f"file is larger than {MAX_BYTES:,} bytes", path=source,
-                                  code="E106")
         raw = read_limited(path, MAX_BYTES)
-        if len(raw) > MAX_BYTES:  # a pipe, whose size stat() cannot tell
-            raise VoicecheckError(f"file is larger than {MAX_BYTES:,} bytes", path=source,
-                                  code="E106")
+    except TooLarge:
+        raise VoicecheckError(f"file is larger than {MAX_BYTES:,} bytes", path=source,
+                              code="E106") from None
     except FileNotFoundError:
         raise VoicecheckError("file not found", path=source, code="E105") from None
     except OSError as exc:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from voicecheck.model import VoicecheckError
-from voicecheck.paths import read_limited
+from voicecheck.paths import TooLarge, read_limited
 
 MAX_INPUT_BYTES = 4_000_000
 
@@ -42,12 +42,10 @@ def read_bytes(p: Path, limit: int, *, unreadable: str, too_large: str,
     try:
         if p.is_dir():
             raise VoicecheckError(directory, path=source, code=unreadable)
-        if p.stat().st_size > limit:
-            raise VoicecheckError(f"larger than {limit:,} bytes", path=source, code=too_large)
-        raw = read_limited(p, limit)
-        if len(raw) > limit:  # a pipe, whose size stat() cannot tell
-            raise VoicecheckError(f"larger than {limit:,} bytes", path=source, code=too_large)
-        return raw
+        return read_limited(p, limit)
+    except TooLarge:
+        raise VoicecheckError(f"larger than {limit:,} bytes", path=source,
+                              code=too_large) from None
     except FileNotFoundError:
         raise VoicecheckError("no such file", path=source, code=unreadable) from None
     except PermissionError:

@@ -27,7 +27,7 @@ from voicecheck.guide import find_guide
 from voicecheck.guide.schema import did_you_mean
 from voicecheck.io.lintrun import LintRun
 from voicecheck.model import Finding, Report, Suggestion, VoicecheckError
-from voicecheck.paths import data_dir, read_limited, write_atomic
+from voicecheck.paths import TooLarge, data_dir, read_limited, write_atomic
 
 if TYPE_CHECKING:  # the engine is imported only when something has to be checked
     from voicecheck.engine import Checker
@@ -665,14 +665,11 @@ MAX_BASELINE_BYTES = 256_000_000
 
 
 def read_baseline(path: str) -> set[str]:
-    from voicecheck.paths import read_limited
-
     try:
-        data = read_limited(Path(path), MAX_BASELINE_BYTES)
-        if len(data) > MAX_BASELINE_BYTES:
-            raise VoicecheckError(f"baseline is larger than {MAX_BASELINE_BYTES:,} bytes",
-                                  path=path, code="E224")
-        raw = data.decode("utf-8")
+        raw = read_limited(Path(path), MAX_BASELINE_BYTES).decode("utf-8")
+    except TooLarge:
+        raise VoicecheckError(f"baseline is larger than {MAX_BASELINE_BYTES:,} bytes",
+                              path=path, code="E224") from None
     except FileNotFoundError:
         raise VoicecheckError("baseline not found (create it with --write-baseline)",
                               path=path, code="E224") from None
@@ -834,15 +831,15 @@ class _Reader:
                 gc.freeze()  # nor later: the collector never walks the cached reports again
 
     def _lookup_cache(self) -> None:
+        from voicecheck.io.readers import MAX_FILE_BYTES
+
         options = self.options
         for index, (file, info, shown) in enumerate(zip(self.files, self.infos, self.shown)):
             key = ""
             if self.cache.folder is not None:
-                from voicecheck.io.readers import MAX_FILE_BYTES
-
                 try:  # a pipe named on the command line is read once, by its reader
                     data = read_limited(file, MAX_FILE_BYTES) if _regular(file) else None
-                except OSError:
+                except (OSError, TooLarge):  # its reader says what is wrong
                     data = None
                 if data is not None:
                     key = self.cache.key(data, shown, info.fingerprint,

@@ -69,6 +69,11 @@ def tidy(text: str) -> str:
     return out
 
 
+def _too_long(path: str) -> VoicecheckError:
+    return VoicecheckError(f"template is longer than {MAX_SOURCE_CHARS:,} characters",
+                           path=path, code="E240")
+
+
 def compile_template(source: str, path: str, name: str | None = None) -> Template:
     """Compile one template; syntax errors, unknown variables and forbidden tags are a
     `VoicecheckError` naming the file and line."""
@@ -76,8 +81,7 @@ def compile_template(source: str, path: str, name: str | None = None) -> Templat
     from voicecheck.rewrite import sandbox
 
     if len(source) > MAX_SOURCE_CHARS:
-        raise VoicecheckError(f"template is longer than {MAX_SOURCE_CHARS:,} characters",
-                              path=path, code="E240")
+        raise _too_long(path)
     try:
         compiled, unknown = sandbox.compile_source(source, path, name, VARIABLES)
     except sandbox.CompileFailed as exc:
@@ -96,10 +100,12 @@ def _files(folder: Path) -> dict[str, Path]:
 
 def load_template(path: Path) -> Template:
     """Read and compile one template file."""
-    from voicecheck.paths import read_limited
+    from voicecheck.paths import TooLarge, read_limited
 
-    try:  # at most 4 bytes a character: longer is refused by compile_template anyway
+    try:  # at most 4 bytes a character: more is too long whatever it holds
         source = read_limited(path, MAX_SOURCE_CHARS * 4).decode("utf-8")
+    except TooLarge:
+        raise _too_long(str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise VoicecheckError(f"cannot read template: {reason}", path=str(path),
