@@ -18,7 +18,7 @@ from voicecheck.checks.matcher import PhraseMatcher, save_phrase_cache
 from voicecheck.checks.registry import known_names, pack_rules
 from voicecheck.guide import Guide, load_guide
 from voicecheck.guide.schema import CHANNELS, did_you_mean
-from voicecheck.model import MILDER, SEVERITY_RANK, Finding, Report, VoicecheckError
+from voicecheck.model import MILDER, SEVERITY_RANK, Finding, Report, VoicecheckError, shorten
 from voicecheck.paths import data_dir
 from voicecheck.rewrite.rewriter import Rewriter
 from voicecheck.runtime import gc_paused
@@ -351,9 +351,9 @@ class Checker:
             _require_unicode(customer, "the customer's message is ", path)
         if channel and channel not in self.guide.channels and channel not in CHANNELS:
             known = sorted(set(self.guide.channels) | set(CHANNELS))
-            shown = channel if len(channel) <= 40 else channel[:39] + "…"
-            raise VoicecheckError(f"unknown channel '{shown}'{did_you_mean(channel[:100], known)}"
-                                  f"; known: {', '.join(known)}", code="E206")
+            raise VoicecheckError(f"unknown channel '{shorten(channel)}'"
+                                  f"{did_you_mean(channel[:100], known)}; "
+                                  f"known: {', '.join(known)}", code="E206")
         language = self.detect_language(text, lang)
         draft = make_draft(text, language)
         ctx = Context(self.guide, channel, customer, self.placeholders_ok)

@@ -15,6 +15,16 @@ VERDICTS = ("pass", "warn", "fail")
 REPORT_VERSION = 1
 
 
+def shorten(name: str, limit: int = 40) -> str:
+    """Someone's name for something, cut for an error message (a 60 KB field or channel name
+    sent to the server came back in full).
+
+    >>> shorten("x" * 50, 10)
+    'xxxxxxxxx…'
+    """
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
 class VoicecheckError(Exception):
     """A user mistake (bad guide, bad file, bad input): printed as one line, exit 2.
 

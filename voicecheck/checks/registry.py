@@ -95,7 +95,8 @@ _REWRITE_FIELDS = ("template", "fix")
 _REQUIRED = ("code", "slug", "kind", "severity", "message", "why", "examples")
 
 
-def _rule(doc: Located, path: s.Path_, value: Any, lang: str) -> Rule:
+def _rule(doc: Located, path: s.Path_, value: Any, lang: str,
+          sets: dict[str, list[str]] | None = None) -> Rule:
     if not isinstance(value, dict):
         raise doc.error(path, "each rule must be a mapping")
     kind = s.choice(KINDS)(doc, path + ("kind",), value.get("kind"))
@@ -104,6 +105,10 @@ def _rule(doc: Located, path: s.Path_, value: Any, lang: str) -> Rule:
     fields.update({name: _param(t) for name, t in params_spec.items()})
     data = s.mapping(fields, required=_REQUIRED)(doc, path, value)
     params = {k: v for k, v in data.items() if k in params_spec or k in _REWRITE_FIELDS}
+    for key in _SET_PARAMS:  # the pack's named sets, `{@name}`, spelt out
+        if key in params:
+            params[key] = [_with_sets(doc, path + (key, j), phrase, sets or {})
+                           for j, phrase in enumerate(params[key])]
     _check_params(doc, path, kind, params)
     examples = data["examples"]
     if not examples["bad"] or not examples["good"]:
@@ -221,13 +226,7 @@ def load_pack_file(path: Path, lang: str) -> list[Rule]:
     if not isinstance(data["rules"], list):
         raise doc.error(("rules",), "'rules' must be a list")
     sets = _sets(doc, data.get("sets"))
-    rules = [_rule(doc, ("rules", i), item, lang) for i, item in enumerate(data["rules"])]
-    for i, rule in enumerate(rules):
-        for key in _SET_PARAMS:
-            if key in rule.params:
-                rule.params[key] = [_with_sets(doc, ("rules", i, key, j), phrase, sets)
-                                    for j, phrase in enumerate(rule.params[key])]
-    return rules
+    return [_rule(doc, ("rules", i), item, lang, sets) for i, item in enumerate(data["rules"])]
 
 
 def pack_sections(lang: str, key: str) -> list[tuple[Located, Any]]:

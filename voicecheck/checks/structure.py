@@ -28,7 +28,6 @@ missing; a finding for something present (a request for personal data) points at
 from __future__ import annotations
 
 import bisect
-
 import re
 from functools import cache
 from typing import Any

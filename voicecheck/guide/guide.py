@@ -121,12 +121,15 @@ def _load_tree(path: Path, seen: tuple[Path, ...], included: set[Path] | None = 
                ) -> tuple[dict[str, Any], list[Located]]:
     """Validated data of `path` merged over everything it extends, parents first. A file
     reached twice (`extends: [a.yaml, b.yaml]` where b extends a too) is merged once, at its
-    first place: chained, repeats would load it 2^n times."""
+    first place (`included`: the files of this guide so far), so the second time it adds
+    nothing: chained, repeats would load it 2^n times."""
     included = set() if included is None else included
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(p.name for p in seen + (resolved,))
         raise VoicecheckError(f"extends loop: {chain}", path=str(path), code="E105")
+    if resolved in included:
+        return {}, []
     included.add(resolved)
     if len(included) > MAX_GUIDE_FILES:
         raise VoicecheckError(f"extends more than {MAX_GUIDE_FILES} files in all", path=str(path),
@@ -140,8 +143,6 @@ def _load_tree(path: Path, seen: tuple[Path, ...], included: set[Path] | None = 
     for i, name in enumerate(data.get("extends", [])):
         line = doc.line(("extends", i)) or doc.line(("extends",))
         parent_path = _resolve_extends(name, path.parent, str(path), line)
-        if parent_path.resolve() in included and parent_path.resolve() not in seen:
-            continue  # merged already (an ancestor is a loop: the call below says so)
         parent, parent_docs = _load_tree(parent_path, seen + (resolved,), included)
         merged = _merge(merged, parent)
         docs.extend(parent_docs)
@@ -166,16 +167,15 @@ def _check_variant_budget(terms: list[Term]) -> None:
     """Refuse a guide whose phrases, with everything it extends, expand to more than
     MAX_GUIDE_VARIANTS in all, or that has more than MAX_GUIDE_PATTERNS patterns (each file
     was held to both when validated), naming the term that crosses the line."""
-    from voicecheck.guide.patterns import MAX_GUIDE_PATTERNS
+    from voicecheck.guide.patterns import MAX_GUIDE_PATTERNS, too_many_patterns
     from voicecheck.guide.phrases import MAX_GUIDE_VARIANTS, budget_message, count_variants
 
     total = patterns = 0
     for term in terms:
         patterns += term.pattern is not None
         if patterns > MAX_GUIDE_PATTERNS:
-            raise VoicecheckError(f"more than {MAX_GUIDE_PATTERNS:,} patterns in one guide; "
-                                  "join related ones with '|'", path=term.source,
-                                  line=term.line, code="E104")
+            raise VoicecheckError(too_many_patterns(), path=term.source, line=term.line,
+                                  code="E104")
         for phrase in term.phrases:
             total += count_variants(phrase)  # validated already: cannot fail here
             if total > MAX_GUIDE_VARIANTS:
@@ -288,9 +288,6 @@ def guide_from_mapping(data: dict[str, Any], source: str = "<inline guide>",
     merged: dict[str, Any] = {}
     included: set[Path] = set()
     for name in validated.pop("extends", ["default"]):
-        parent_path = _resolve_extends(name, base, source, None)
-        if parent_path.resolve() in included:
-            continue
-        parent, _ = _load_tree(parent_path, (), included)
+        parent, _ = _load_tree(_resolve_extends(name, base, source, None), (), included)
         merged = _merge(merged, parent)
     return _build(_merge(merged, _annotate(validated, doc)), source)

@@ -14,6 +14,11 @@ MAX_GUIDE_PATTERNS = 1000  # `pattern` entries per guide, with everything it ext
 # is its own pass over every reply (10,000 took 13.6 s on a 1.9 MB reply)
 
 
+def too_many_patterns() -> str:
+    """The error for a guide with more than MAX_GUIDE_PATTERNS patterns."""
+    return f"more than {MAX_GUIDE_PATTERNS:,} patterns in one guide; join related ones with '|'"
+
+
 class PatternError(ValueError):
     """A pattern RE2 cannot compile, with the reason in words."""
 

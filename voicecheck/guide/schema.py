@@ -116,15 +116,13 @@ def keyed(key_check: Check, value_check: Check) -> Check:
 
 
 def regex(doc: Located, path: Path_, value: Any) -> str:
-    from voicecheck.guide.patterns import compile_pattern, PatternError
-
-    from voicecheck.guide.patterns import MAX_GUIDE_PATTERNS
+    from voicecheck.guide.patterns import (MAX_GUIDE_PATTERNS, PatternError, compile_pattern,
+                                           too_many_patterns)
 
     pattern = text(doc, path, value)
     count = doc.tally["patterns"] = doc.tally.get("patterns", 0) + 1
     if count > MAX_GUIDE_PATTERNS:  # each is a pass over the reply
-        raise doc.error(path, f"more than {MAX_GUIDE_PATTERNS:,} patterns in one guide; "
-                              "join related ones with '|'", code="E104")
+        raise doc.error(path, too_many_patterns(), code="E104")
     try:
         compile_pattern(pattern)
     except PatternError as exc:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicecheck.guide.schema import did_you_mean
+from voicecheck.model import shorten
 
 LANGS = ("auto", "en", "id", "ms", "fa")
 
@@ -149,12 +150,6 @@ def _valid_text(value: str, what: str) -> None:
                         f"character {exc.start}") from None
 
 
-def _shown(name: str, limit: int = 40) -> str:
-    """A client's name for something, shortened for an error message (a 60 KB field name
-    would come back in full)."""
-    return name if len(name) <= limit else name[:limit - 1] + "…"
-
-
 def parse_check(data: Any, limits: Limits, where: str = "") -> CheckRequest:
     """Validate one check request (`where` prefixes messages, e.g. "items[3]: ")."""
     if not isinstance(data, dict):
@@ -162,7 +157,7 @@ def parse_check(data: Any, limits: Limits, where: str = "") -> CheckRequest:
                         f"{_type(data)}")
     for key in data:
         if key not in FIELDS:
-            raise HTTPError(422, "E251", f"{where}unknown field '{_shown(key)}'"
+            raise HTTPError(422, "E251", f"{where}unknown field '{shorten(key)}'"
                             f"{did_you_mean(key[:100], list(FIELDS))}; fields: "
                             f"{', '.join(FIELDS)}")
     text = _string(data, "text", where, limits, required=True)
@@ -189,7 +184,7 @@ def parse_batch(data: dict[str, Any], limits: Limits) -> list[CheckRequest]:
     """`{"items": [check request, ...]}`, at most `max_batch` of them."""
     for key in data:
         if key != "items":
-            raise HTTPError(422, "E251", f"unknown field '{_shown(key)}'"
+            raise HTTPError(422, "E251", f"unknown field '{shorten(key)}'"
                             f"{did_you_mean(key[:100], ['items'])}; a batch is "
                             f"{{\"items\": [...]}}")
     items = data.get("items")

@@ -7,6 +7,8 @@ reports is turned back into a span of the original text with `Draft.original_spa
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
@@ -67,6 +69,7 @@ class Draft:
 
 _LONG_RUN = 200   # characters without a space from which a run is tokenised in pieces
 _PIECE = 50       # the least length of a piece
+_RUN = re.compile(r"\S{%d,}" % _LONG_RUN)
 
 
 def _cuts(text: str) -> list[int]:
@@ -74,11 +77,8 @@ def _cuts(text: str) -> list[int]:
     neither letters, digits nor joiners, at least 50 characters apart. spaCy peels a token's
     punctuation or emoji off one at a time, re-searching the rest each time, so one run of
     6,800 "?!" took 4.5 s; cut into pieces it is linear. Words are never cut."""
-    import re
-    import unicodedata
-
     cuts: list[int] = []
-    for run in re.finditer(r"\S{%d,}" % _LONG_RUN, text):
+    for run in _RUN.finditer(text):
         last = run.start()
         for i in range(run.start() + _PIECE, run.end() - 1):
             if i - last >= _PIECE and not text[i - 1].isalnum() and not text[i].isalnum() \

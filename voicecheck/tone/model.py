@@ -339,15 +339,17 @@ def read_vectors(folder: str | Path, langs: Iterable[str], scale: float) -> Word
     return WordVectors(words, V, a, tuple(langs), float(scale))
 
 
+def _finite(value: Any) -> bool:
+    """A JSON number that is neither NaN nor infinite (and not a boolean)."""
+    import math
+
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
 def _check_heads(heads: Any, path: Path) -> int:
     """The number of weight columns the manifest's heads use; a malformed `heads` entry (a
     tampered or hand-made manifest) is refused here rather than failing later in numpy."""
-    import math
-
-    def number(value: Any) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) \
-            and math.isfinite(value)
-
     if not isinstance(heads, dict) or not heads:
         raise _error(path, "bad 'heads' entry (a mapping of head names)")
     used: list[int] = []
@@ -357,8 +359,8 @@ def _check_heads(heads: Any, path: Path) -> int:
                                           for c in spec["columns"])
               and isinstance(spec.get("levels"), list)
               and len(spec["levels"]) == len(spec["columns"]) + 1
-              and all(number(level) for level in spec["levels"])
-              and number(spec.get("threshold", 0.5)))
+              and all(_finite(level) for level in spec["levels"])
+              and _finite(spec.get("threshold", 0.5)))
         if not ok:
             raise _error(path, f"bad head '{name}' (needs columns, levels and a threshold)")
         used.extend(spec["columns"])
@@ -384,12 +386,8 @@ def _check_unpacked_size(path: Path) -> None:
 def _load_vectors(folder: Path, spec: Any, vocab: list[str]) -> WordVectors:
     """The model's word vectors, checked against the manifest's `vectors` entry and the
     vocabulary's dense block."""
-    import numpy as np
-
     ok = (isinstance(spec, dict) and isinstance(spec.get("langs"), list)
-          and all(isinstance(x, str) for x in spec["langs"])
-          and isinstance(spec.get("scale"), (int, float)) and not isinstance(spec["scale"], bool)
-          and bool(np.isfinite(spec["scale"])))
+          and all(isinstance(x, str) for x in spec["langs"]) and _finite(spec.get("scale")))
     if not ok:
         raise _error(folder / "manifest.json", "bad 'vectors' entry (needs langs and scale)")
     vectors = read_vectors(folder, spec["langs"], spec["scale"])

@@ -4,7 +4,6 @@ suppressions, ids, and the map from each reply's text back to the file."""
 from __future__ import annotations
 
 import re
-
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
