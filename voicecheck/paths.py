@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -29,8 +30,6 @@ def cache_dir() -> Path | None:
     `VOICECHECK_CACHE_DIR` overrides; an empty value turns caching off. Entries are keyed by
     a hash of what they were derived from, so a stale entry is never used.
     """
-    import os
-
     configured = os.environ.get("VOICECHECK_CACHE_DIR")
     if configured == "":
         return None
@@ -67,19 +66,42 @@ def read_limited(path: Path, limit: int) -> bytes:
     return data
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename; errors are ignored
-    (a cache that cannot be written is just not written)."""
-    import os
-    import tempfile
-
+def replace_file(path: Path, data: bytes, mode: int | None = None, prefix: str = ".tmp-",
+                 suffix: str = "", durable: bool = False) -> None:
+    """Put `data` at `path` through a temporary file in the same folder and a rename, so a
+    reader never sees half a file and a failed write leaves the old one. `mode` sets the new
+    file's permissions (mkstemp makes 0600); `durable` flushes it to disk before the rename.
+    Raises OSError after removing the temporary file."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".",
+                                   prefix=prefix, suffix=suffix)
     try:
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except (OSError, ValueError):  # ValueError: text that cannot be encoded (a lone surrogate)
+    except BaseException:
         try:
             os.unlink(tmp)
-        except (OSError, UnboundLocalError):
+        except OSError:
             pass
+        raise
+
+
+def umask_mode() -> int:
+    """The permissions a new file gets from the process's umask (as `open` would give)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a cache entry atomically; errors are ignored (a cache that cannot be written is
+    just not written, and text that cannot be encoded, a lone surrogate, is not cached)."""
+    try:
+        replace_file(path, text.encode("utf-8"))
+    except (OSError, UnicodeEncodeError):
+        pass

@@ -27,7 +27,8 @@ from voicecheck.guide import find_guide
 from voicecheck.guide.schema import did_you_mean
 from voicecheck.io.lintrun import LintRun
 from voicecheck.model import Finding, Report, Suggestion, VoicecheckError
-from voicecheck.paths import TooLarge, data_dir, read_limited, write_atomic
+from voicecheck.paths import (TooLarge, data_dir, read_limited, replace_file, umask_mode,
+                              write_atomic)
 
 if TYPE_CHECKING:  # the engine is imported only when something has to be checked
     from voicecheck.engine import Checker
@@ -636,27 +637,12 @@ def write_baseline(path: str, reports: list[Report], version: str = "") -> int:
 
 
 def write_file(path: str, text: str) -> None:
-    """Write a report or baseline through a temporary file and a rename: a reader never sees
-    half a file, and a failed write leaves the old one."""
-    import tempfile
-
-    target = Path(path)
-    tmp = None
+    """Write a report or baseline atomically (`paths.replace_file`), as readable as any new
+    file; a failed write leaves the old one."""
     try:
-        handle, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
-                                       prefix=f".{target.name}.tmp-")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        umask = os.umask(0)  # mkstemp makes 0600; a report is as readable as any new file
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except (OSError, ValueError) as exc:  # ValueError: text that cannot be encoded
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        replace_file(Path(path), text.encode("utf-8"), mode=umask_mode(),
+                     prefix=f".{Path(path).name}.tmp-")
+    except (OSError, UnicodeEncodeError) as exc:  # a lone surrogate cannot be encoded
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise VoicecheckError(f"cannot write: {reason}", path=path, code="E223") from None
 
