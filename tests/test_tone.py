@@ -101,6 +101,19 @@ def test_probe_sets_stay_out_of_training():
                        for o in known[row["lang"]]), f"{path.name}:{n} is in the training data"
 
 
+def test_replies_without_words_are_not_near_duplicates_of_each_other():
+    """Emoji-only replies ("👍", "🙏😊") have no word trigrams; compared as empty they were all
+    near-duplicates of the first, and the collection silently dropped them."""
+    sys.path.insert(0, str(ROOT))
+    from training.split import NEAR_DUPLICATE, _trigrams, signature
+
+    a, b = _trigrams(signature("👍")), _trigrams(signature("🙏😊"))
+    assert len(a & b) / max(1, len(a | b)) < NEAR_DUPLICATE
+    assert _trigrams(signature("🙏😊")) == _trigrams(signature("🙏😊"))
+    assert _trigrams(signature("Thanks, all sorted now!")) == {("thanks", "all", "sorted"),
+                                                              ("all", "sorted", "now")}
+
+
 def _copy_model(tmp_path) -> Path:
     target = tmp_path / "model"
     shutil.copytree(MODEL, target)

@@ -1,7 +1,8 @@
 """Near-duplicate removal and fixed train/dev/test splits for the authored replies.
 
 * Replies are compared after folding (case, accents, zero-width, digits → 0); two replies whose
-  word-trigram Jaccard similarity is at least 0.6 are near-duplicates, and only the first (by
+  word-trigram Jaccard similarity is at least 0.6 (symbols for a reply without words) are
+  near-duplicates, and only the first (by
   id) is kept, so no reply and no near copy of it can sit in two splits.
 * The split of a reply is fixed by a SHA-256 of the seed and its folded text: 70 % train,
   15 % dev, 15 % test. Adding replies later never moves an existing one.
@@ -26,7 +27,9 @@ def signature(text: str) -> str:
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text)
+    # a reply without words ("👍", "🙏😊") is compared by its symbols: as words it would be
+    # empty, and every such reply a near-duplicate of the first
+    words = re.findall(r"\w+", text) or re.findall(r"\S", text)
     if len(words) < 3:
         return {tuple(words)}
     return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}

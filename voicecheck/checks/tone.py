@@ -6,6 +6,7 @@
     above: {casual: 0.85}                  #   `any` for every voice), or over this
     until: 0.85                            # and only while the score is under this (bands)
     needs_customer: true                   # only when the customer's message is known
+    needs_words: true                      # not on a reply without a word ("😊", "👍🙏")
     unless: [question, praise]             # and not when the message shows only these (and no
                                            #   complaint or anger: checks/context.py) ...
     unless_hostility_below: 0.3            #   ... while the reply's hostility is under this
@@ -24,7 +25,7 @@ from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
 PARAMS = {"head": "str", "below": "limits", "above": "limits", "until": "num",
-          "needs_customer": "bool", "unless": "list", "unless_hostility_below": "num"}
+          "needs_customer": "bool", "needs_words": "bool", "unless": "list", "unless_hostility_below": "num"}
 HEADS = ("formality", "politeness", "empathy", "hostility")
 
 
@@ -38,6 +39,10 @@ class ToneRule:
         self.above = {k: float(v) for k, v in rule.params.get("above", {}).items()}
         self.until = float(rule.params.get("until", 2.0))
         self.needs_customer = rule.params.get("needs_customer", False)
+        # a reply of emoji alone gives a bag-of-words model four features or fewer, each at
+        # full weight: "😊" read as hostile (0.91) from the smileys that close sarcastic
+        # replies. Dismissive emoji are VC224's, a rule that can say which one it saw.
+        self.needs_words = rule.params.get("needs_words", False)
         self.unless = frozenset(rule.params.get("unless", ()))
         self.calm = float(rule.params.get("unless_hostility_below", 2.0))
 
@@ -58,6 +63,8 @@ class ToneRule:
         if tone is None or self.head not in tone.heads:
             return []
         if self.needs_customer and not (ctx.customer and ctx.customer.strip()):
+            return []
+        if self.needs_words and not any(ch.isalnum() for w in draft.word_texts for ch in w):
             return []
         if self.unless and ctx.customer_context is not None:
             seen = set(ctx.customer_context.situations)
