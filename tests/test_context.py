@@ -121,6 +121,27 @@ def test_unsupported_language_is_said(text):
     assert ctx.language is None and ctx.note == "unsupported customer language"
 
 
+@pytest.mark.parametrize("text, lang, situations", [
+    ("ok got it, thanks!", "en", ("thanks",)),
+    ("oke kak udah masuk refundnya, makasih", "id", ("thanks",)),
+    ("ok dah masuk, tq", "ms", ("thanks",)),
+    ("مرسی، درست شد", "fa", ("thanks",)),
+    ("Thanks so much, the team was brilliant!", "en", ("praise", "thanks")),
+    ("Paket saya belum sampai, tolong dicek. Terima kasih", "id", ("complaint", "thanks")),
+])
+def test_a_thank_you_is_its_own_situation(text, lang, situations):
+    assert analyze_customer(text, lang=lang).situations == situations
+
+
+@pytest.mark.parametrize("text", [
+    "Min, m-banking lagi maintenance ya?",  # py3langid: Javanese, p > 0.99
+    "Mas, paketku durung teko, wis seminggu",
+])
+def test_colloquial_indonesian_read_as_javanese_is_still_ours(text):
+    ctx = analyze_customer(text)
+    assert ctx.note is None and ctx.language in ("id", "ms")
+
+
 def test_report_context_only_with_a_customer(checker):
     plain = checker.check("Your refund was sent today.", lang="en").to_dict()
     assert "context" not in plain

@@ -37,7 +37,7 @@ from voicecheck.model import VoicecheckError
 from voicecheck.text.draft import Draft, make_draft
 from voicecheck.text.normalize import fold_phrase
 
-SITUATIONS = ("complaint", "question", "praise", "anger", "urgency", "effort")
+SITUATIONS = ("complaint", "question", "praise", "anger", "urgency", "effort", "thanks")
 CUSTOMER_MAX_CHARS = 20_000  # a customer message longer than this is cut (only its start counts)
 
 _QUESTION = re.compile(r"[?؟]")
@@ -56,6 +56,10 @@ _DASH = "-\u2013\u2014~"
 _FULL_LANGID_LOCK = threading.Lock()
 _SISTERS = ("id", "ms")
 _SUPPORTED = ("en", "id", "ms", "fa")
+# What py3langid's full model calls short colloquial Indonesian or Malay: "Min, m-banking lagi
+# maintenance ya?" is Javanese to it (p > 0.99). Customers of Indonesian brands mix in Javanese
+# and Sundanese words, and are answered in Indonesian, so neither is a foreign language here.
+_NEIGHBOURS = ("jv", "su")
 FOREIGN_SURE = 0.95
 
 
@@ -193,7 +197,7 @@ def analyze_customer(text: str | None, lang: str | None = None,
 
     >>> ctx = analyze_customer("My order still hasn't arrived!! Thanks, Sarah")
     >>> ctx.language, ctx.situations, ctx.name, ctx.issue
-    ('en', ('complaint', 'anger'), 'Sarah', 'order')
+    ('en', ('complaint', 'anger', 'thanks'), 'Sarah', 'order')
     """
     if text is None:
         return None
@@ -343,4 +347,4 @@ def _foreign(text: str) -> bool:
     best = ranked[0][1]
     total = sum(math.exp(score - best) for _, score in ranked)
     lang = ranked[0][0]
-    return lang not in _SUPPORTED and 1 / total >= FOREIGN_SURE
+    return lang not in _SUPPORTED + _NEIGHBOURS and 1 / total >= FOREIGN_SURE

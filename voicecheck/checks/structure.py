@@ -234,8 +234,11 @@ class StructureRule:
         if any(t.lemma in customer.problem_words for t in draft.tokens if t.is_word):
             return []  # the reply names the problem in the customer's words
         _, borrowed = _cue_index(draft.lang)
-        if any(_cues(draft).get((code, "discount")) for code in borrowed.get(self.rule.code, ())):
+        codes = borrowed.get(self.rule.code, ())
+        if any(_cues(draft).get((code, "discount")) for code in codes):
             return []  # a stock apology is a weak acknowledgement; VC110/VC402 say it is weak
+        if any(self._spans(draft, "validates", code) for code in codes):
+            return []  # "getting 2 Mbps on 5G is really disappointing" names how they feel
         return self._missing(draft, ctx, severity)
 
     def _apology(self, draft: Draft, ctx: Context, severity: str,

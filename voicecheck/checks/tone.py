@@ -5,7 +5,8 @@
     below: {formal: 0.45, neutral: 0.2}    # fire when the score is under this (per guide formality;
     above: {casual: 0.85}                  #   `any` for every voice), or over this
     until: 0.85                            # and only while the score is under this (bands)
-    needs_customer: true                   # only when the customer's message is known
+    needs_customer: true                   # only when the customer's message is given and
+                                           #   readable (not VC400's)
     needs_words: true                      # not on a reply without a word ("😊", "👍🙏")
     unless: [question, praise]             # and not when the message shows only these (and no
                                            #   complaint or anger: checks/context.py) ...
@@ -64,6 +65,8 @@ class ToneRule:
             return []
         if self.needs_customer and not (ctx.customer and ctx.customer.strip()):
             return []
+        if self.needs_customer and ctx.customer_context is not None and ctx.customer_context.note:
+            return []  # a message we cannot read (VC400 says so) cannot tell what is owed
         if self.needs_words and not any(ch.isalnum() for w in draft.word_texts for ch in w):
             return []
         if self.unless and ctx.customer_context is not None:
