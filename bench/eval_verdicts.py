@@ -9,7 +9,7 @@ A demanding reading: `send` should pass, `block` should fail, `revise` should at
 Rules were adjusted after looking at this set on 2026-11-26 (VC204, VC303, customer context;
 see bench/RESULTS.md), so its figures are optimistic for those rules.
 
-    python bench/eval_verdicts.py
+    python bench/eval_verdicts.py [FILE.jsonl]   # default: bench/probes/independent.jsonl
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ VOICE = {"formal": "formal", "neutral": "neutral", "playful": "casual"}
 
 
 def main() -> None:
-    rows = [json.loads(line) for line in (ROOT / "bench" / "probes" / "independent.jsonl")
-            .read_text(encoding="utf-8").splitlines()]
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench" / "probes" / "independent.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     checkers = {voice: Checker(guide_from_mapping({"voice": {"formality": formality}}))
                 for voice, formality in VOICE.items()}
     table: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
@@ -45,7 +45,8 @@ def main() -> None:
             if row["verdict"] == "send":
                 noisy[group].update({f.code for f in report.findings
                                      if f.severity in ("warning", "error")})
-    print(f"# eval_verdicts — {time.strftime('%Y-%m-%d')} — {machine()} — {len(rows)} replies")
+    print(f"# eval_verdicts — {time.strftime('%Y-%m-%d')} — {machine()} — {len(rows)} replies "
+          f"({path.name})")
     print("| lang | send: pass / warn / fail | revise: pass / warn / fail | "
           "block: pass / warn / fail | codes on send replies (warning or error) |")
     print("|---|---|---|---|---|")

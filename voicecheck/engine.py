@@ -77,8 +77,9 @@ class RuleSet:
 
     def _compile(self, rule: Rule, guide: Guide) -> list[Any]:
         if rule.kind in _MATCHER_KINDS:
-            return [_MATCHER_KINDS[rule.kind].compile_rule(rule, self.lang, self.matcher,
-                                                           self.exceptions)]
+            compiled = _MATCHER_KINDS[rule.kind].compile_rule(rule, self.lang, self.matcher,
+                                                              self.exceptions)
+            return compiled if isinstance(compiled, list) else [compiled]
         if rule.kind == "terms":
             return terms.compile_terms(rule, self.lang, guide, self.matcher, self.exceptions)
         return [_PLAIN_KINDS[rule.kind].compile_rule(rule, self.lang)]

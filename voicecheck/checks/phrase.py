@@ -5,7 +5,9 @@
     inflect: true            # also match inflected forms via lemma lookup (default: the
                              # language's `inflect:` in rules/<lang>/language.yaml)
     except: ["no problem at all"]   # a match inside one of these is not a finding
+    except_last_word: true   # nor one whose last word one of them covers ("… your [pin] location")
     suggest: ["I'm sorry about this"]   # optional replacements for the matched words
+    request_verbs: [...]     # and requests however worded: see checks/request.py
 
 Two marks narrow a phrase of a rule pack (phrase and substitution rules; never the guide's own
 terms, whose text is taken literally):
@@ -27,11 +29,14 @@ from typing import Any
 
 from voicecheck.checks.base import Context, Rule, fill, make_finding
 from voicecheck.checks.matcher import Entry, PhraseMatcher, tokenize_phrase
+from voicecheck.checks.request import PARAMS as REQUEST_PARAMS
+from voicecheck.checks.request import compile_requests
 from voicecheck.guide.phrases import PhraseError, expand
 from voicecheck.model import Finding, VoicecheckError
 from voicecheck.text.draft import Draft
 
-PARAMS = {"phrases": "list", "inflect": "bool", "except": "list", "suggest": "list"}
+PARAMS = {"phrases": "list", "inflect": "bool", "except": "list", "suggest": "list",
+          "except_last_word": "bool", **REQUEST_PARAMS}
 ANCHOR = "^"
 # a comma or colon before the phrase means it continues a sentence ("Hi Sam, obviously …")
 _CONTINUES = frozenset(",;:،؛")
@@ -119,6 +124,7 @@ def _focus(draft: Draft, first: int, last: int, shape: Shape) -> tuple[int, int]
 
 class PhraseRule:
     uses_matcher = True
+    last_word = False  # `except_last_word`
 
     def __init__(self, rule: Rule, matcher: PhraseMatcher, exceptions: PhraseMatcher) -> None:
         self.rule = rule
@@ -129,6 +135,7 @@ class PhraseRule:
         for phrase in rule.params.get("except", ()):
             exceptions.add(phrase, (self, "except"), inflect)
         self.suggest = tuple(rule.params.get("suggest", ()))
+        self.last_word = rule.params.get("except_last_word", False)
 
     def marks(self, phrase: str, lang: str) -> tuple[str, Shape | None]:
         """`parse_marks` for pack rules; a guide's terms are matched as written."""
@@ -152,7 +159,8 @@ class PhraseRule:
         for entry, first, last in matches:
             shape = self.shape(entry)
             if shape is None:
-                if any(a <= first and last <= b for a, b in excepted):
+                if any(a <= first and last <= b or self.last_word and a < last <= b
+                       for a, b in excepted):
                     continue
             else:
                 if shape.anchored and not begins_sentence(draft, first):
@@ -178,5 +186,6 @@ class PhraseRule:
 
 
 def compile_rule(rule: Rule, lang: str, matcher: PhraseMatcher,
-                 exceptions: PhraseMatcher) -> Any:
-    return PhraseRule(rule, matcher, exceptions)
+                 exceptions: PhraseMatcher) -> list[Any]:
+    """The rule's phrases, and its requests (`request_*`, checks/request.py) if it has any."""
+    return [PhraseRule(rule, matcher, exceptions), *compile_requests(rule, lang)]

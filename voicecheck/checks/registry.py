@@ -175,7 +175,9 @@ def _read_pack(path: Path) -> Located:
 
 _SET_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SET_GROUP = re.compile(r"\{([^{}]*@[^{}]*)\}")
-_SET_PARAMS = ("phrases", "except")  # the parameters whose phrases may name a set
+# the parameters whose phrases may name a set
+_SET_PARAMS = ("phrases", "except", "request_verbs", "request_leads", "request_objects",
+               "request_secrets", "request_blockers")
 
 
 def _sets(doc: Located, value: Any) -> dict[str, list[str]]:

@@ -1,0 +1,168 @@
+"""A phrase rule's `request_*` lists: a request for something, however it is worded.
+
+Fixed phrases miss requests that put words between the verb and what it asks for: "please
+provide your full 16-digit card number, expiry date and the 3-digit CVV", "silakan DM nomor HP
+terdaftar, PIN, dan kode OTP". A phrase rule (VC510 asks-for-secret) may add
+
+    request_verbs: ["{send|provide|share|dm}", "reply with"]    # what a request does
+    request_leads: ["{please|kindly}", "{can|could} you"]       # words that make it a request
+    request_objects: ["{us|me}"]                                # or: "send US your …"
+    request_secrets: ["{@login|@code}", "cvv"]                  # what must not be asked for
+    request_blockers: ["{never|not|n't|no}"]                    # negation, near the verb too
+    request_breaks: ["{last|if|when}"]                          # "the last 4 digits", "if the OTP …"
+    request_safe: ["{in|on|via} the {app|card reader}"]         # where a secret belongs
+
+and a sentence is reported when a verb is asked for — a lead ends at most two words before
+it, an object follows it, or it opens the sentence or a clause ("To unfreeze it, reply with
+…") — and a secret begins within WINDOW words after the verb, with no blocker from a few words
+before the verb to the secret and no `safe` phrase just after the secret. The finding
+spans verb to secret; the rule's `except` phrases rule it out when they cover that span
+("provide your card number via our secure payment page") or the secret ("the PIN location",
+"a screenshot of the password reset page"). "We'll text you a one-time code" asks for
+nothing; "never share your PIN" and "send the last 4 digits of your card number" are blocked.
+
+The lists are matched by a matcher of their own, so a verb or a secret alone never becomes a
+tone-model feature (`r:` signals come from the rule's phrases only), and only a reply that
+names a secret is walked at all.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from voicecheck.checks.base import Context, Rule, fill, make_finding
+from voicecheck.checks.matcher import PhraseMatcher, tokenize_phrase
+from voicecheck.guide.phrases import expand
+from voicecheck.model import Finding
+from voicecheck.text.draft import Draft
+
+ROLES = ("verbs", "leads", "objects", "secrets", "blockers", "breaks", "safe")
+PARAMS = {f"request_{role}": "list" for role in ROLES}
+WINDOW = 10  # words from the end of the verb to the start of the secret
+LEAD_GAP = 2  # words between a lead and its verb ("please kindly send", "can you just dm")
+BLOCK_BEFORE = 4  # a blocker this many words before the verb still governs it ("never ask you to send")
+SAFE_AFTER = 3  # words between the secret and a `safe` phrase ("your PIN on the card reader")
+_CLAUSE = frozenset(",;")  # "To unfreeze it, reply with your PIN": an imperative after a clause
+# (not after a colon: "Email: … Password: …" is a form, not a request)
+
+
+class RequestCheck:
+    """The request part of a phrase rule (see the module docstring); runs on every reply."""
+
+    uses_matcher = False
+
+    def __init__(self, rule: Rule, lang: str) -> None:
+        self.rule = rule
+        inflect = rule.params.get("inflect")
+        self.matcher = PhraseMatcher(lang)
+        for role in ROLES:
+            for phrase in rule.params.get(f"request_{role}", ()):
+                self.matcher.add(phrase, role, inflect)
+        self.exceptions = PhraseMatcher(lang)
+        for phrase in rule.params.get("except", ()):
+            self.exceptions.add(phrase, "except", inflect)
+        self.matcher.freeze()
+        self.exceptions.freeze()
+        # the first words of the secrets: a reply without one is not walked
+        self._first_words = _first_words(self.matcher, "secrets")
+        self.suggest = tuple(rule.params.get("suggest", ()))
+
+    def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
+        if not any(t.text in self._first_words or t.lemma in self._first_words
+                   for t in draft.tokens):
+            return []
+        found: dict[str, list[tuple[int, int]]] = {role: [] for role in ROLES}
+        for entry, first, last in self.matcher.find(draft.tokens):
+            found[entry.payload].append((first, last))
+        if not found["verbs"] or not found["secrets"]:
+            return []
+        excepted = [(a, b) for _entry, a, b in self.exceptions.find(draft.tokens)] \
+            if len(self.exceptions) else []
+        out = []
+        reported: list[tuple[int, int]] = []
+        for first, secret, last in _requests(draft, found):
+            # an `except` phrase rules out the request or the secret's sense ("pin location",
+            # "password reset page")
+            if any(a <= first and last <= b or a <= secret < b for a, b in excepted) or \
+                    any(a <= first < b for a, b in reported):
+                continue
+            reported.append((first, last))
+            start, end = draft.token_span(first, last)
+            message = fill(self.rule.message, match=draft.original[start:end],
+                           replacement=self.suggest[0] if self.suggest else "",
+                           brand=ctx.guide.brand)
+            out.append(make_finding(self.rule, severity, draft, start, end, message,
+                                    self.suggest))
+        return out
+
+
+def _requests(draft: Draft, found: dict[str, list[tuple[int, int]]]
+              ) -> list[tuple[int, int, int]]:
+    """(verb start, secret start, secret end) token indexes of the requests in the reply."""
+    sentence_of: dict[int, int] = {}
+    for n, (a, b) in enumerate(draft.sentences):
+        for i in range(a, b):
+            sentence_of[i] = n
+    starts = {a for a, _b in draft.sentences}
+    leads_end = [last for _first, last in found["leads"]]
+    safe_start = [first for first, _last in found["safe"]]
+    tokens = draft.tokens
+    objects_start = {first for first, _last in found["objects"]}
+    blockers = [first for first, _last in found["blockers"]]
+    breaks = [first for first, _last in found["breaks"]]
+    words = [i for i, t in enumerate(draft.tokens) if t.is_word]
+    out = []
+    for v_first, v_last in found["verbs"]:
+        sentence = sentence_of.get(v_first)
+        asked = (v_first in starts or v_last in objects_start
+                 or v_first and tokens[v_first - 1].text in _CLAUSE
+                 or any(end <= v_first and _words_in(words, end, v_first) <= LEAD_GAP
+                        for end in leads_end))
+        if not asked:
+            continue
+        floor = _words_back(words, v_first, BLOCK_BEFORE)
+        for s_first, s_last in found["secrets"]:
+            if s_first < v_last or sentence_of.get(s_first) != sentence:
+                continue
+            if _words_in(words, v_last, s_first) > WINDOW:
+                continue
+            if any(floor <= b < s_first for b in blockers) or \
+                    any(v_last <= b < s_first for b in breaks):
+                continue
+            if any(s_last <= f and _words_in(words, s_last, f) <= SAFE_AFTER
+                   and sentence_of.get(f) == sentence for f in safe_start):
+                continue
+            out.append((v_first, s_first, s_last))
+            break  # one finding per request: the nearest secret
+    return out
+
+
+def _words_in(words: list[int], a: int, b: int) -> int:
+    """How many words lie in tokens [a, b) (`words`: the token indexes of words, sorted)."""
+    return bisect.bisect_left(words, b) - bisect.bisect_left(words, a)
+
+
+def _words_back(words: list[int], index: int, count: int) -> int:
+    """The token index `count` words before token `index` (0 at the start)."""
+    k = bisect.bisect_left(words, index) - count
+    return words[k] if k > 0 else 0
+
+
+def _first_words(matcher: PhraseMatcher, role: str) -> frozenset[str]:
+    out = set()
+    for entry in matcher._entries:
+        if entry.payload != role:
+            continue
+        for variant in expand(entry.phrase):
+            tokens = tokenize_phrase(variant, matcher.lang)
+            if tokens:
+                out.add(tokens[0])
+    return frozenset(out)
+
+
+def compile_requests(rule: Rule, lang: str) -> list[Any]:
+    """The RequestCheck of a phrase rule that has `request_*` lists (else nothing)."""
+    if not rule.params.get("request_verbs") or not rule.params.get("request_secrets"):
+        return []
+    return [RequestCheck(rule, lang)]
