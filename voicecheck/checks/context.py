@@ -246,10 +246,11 @@ def _describe(text: str, draft: Draft, data: LanguageContext) -> CustomerContext
             informal += 1
     if _QUESTION.search(text):
         situations.add("question")
-    # "!!" and capitals are loud, not necessarily angry: with praise and no complaint they are
-    # delight ("they're perfect!!"); and two acronyms in a long question are not shouting
+    # "!!" and capitals are loud, not necessarily angry: with praise or thanks and no complaint
+    # they are delight ("they're perfect!!", "ok it works now, thanks!!"); and two acronyms in
+    # a long question are not shouting
     if (_BANGS.search(text) or _shouting(text)) and (
-            "praise" not in situations or "complaint" in situations):
+            not situations & {"praise", "thanks"} or "complaint" in situations):
         situations.add("anger")
     if _LONG_NUMBER.search(text):
         situations.add("effort")

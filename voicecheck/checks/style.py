@@ -23,6 +23,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _UPPER_PAIR = re.compile(r"[A-Z]{2}")
 # In ASCII text, the _WORD matches that are all capitals: whole letter runs of [A-Z]{2,}
 _ASCII_CAPS = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
+_SIGN_MARKS = "^-\u2013\u2014~/"  # "… ^DS", "– JH", "-DA": an agent's initials signing a reply
 _PICTO = ("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF"
           "\u3030\u303D\u3297\u3299\u00A9\u00AE\u203C\u2049\u2122\u2139]")
 _EMOJI = re.compile(
@@ -85,6 +86,17 @@ def _enclosed(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 20):start].rstrip(" ")[-1:]
     closer = _ENCLOSING.get(before)
     return closer is not None and text[end:end + 20].lstrip(" ")[:1] == closer
+
+
+def _code(text: str, start: int, end: int) -> bool:
+    """Glued to digits: a promo or reference code (WINTER20, SALE50, 2FA), not a word."""
+    return (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
+
+
+def _initials(text: str, start: int, end: int) -> bool:
+    """Initials signing the reply at its very end, after a mark: "^DS", "– JH", "-DA"."""
+    return (end - start <= 3 and not text[end:].strip(" .!\n\t")
+            and text[:start].rstrip(" ")[-1:] in _SIGN_MARKS)
 
 
 def _keyword(text: str, start: int) -> bool:
@@ -210,9 +222,13 @@ class StyleRule:
         # in ASCII text the all-capital letter runs are found directly
         found = _ASCII_CAPS.finditer(text) if text.isascii() else (
             m for m in _WORD.finditer(text) if m.group().isupper())
+        quoted = _customer_caps(ctx)
         words = [m for m in found
                  if m.group() not in allowed and not _placeholder(text, m.start(), m.end())
                  and not _identifier(text, m.start(), m.end())
+                 and not _code(text, m.start(), m.end())
+                 and not _initials(text, m.start(), m.end())
+                 and m.group() not in quoted  # the customer's own code or name ("BAHAR")
                  and len(set(m.group())) > 1]  # XXXXXXX masks a number
         out = []
         labels: _Labels | None = None
@@ -258,6 +274,20 @@ class StyleRule:
         found = [m for m in _EMOJI.finditer(draft.original) if m.group() not in _NOT_EMOJI]
         return [self._finding(draft, severity, m.start(), m.end(), ("",), limit=limit,
                               count=len(found)) for m in found[limit:]]
+
+
+def _customer_caps(ctx: Context) -> frozenset[str]:
+    """Words the customer set in capitals on their own, among lower-case words (a code, a
+    name: "kode BAHAR kar nemikone"): quoting them back is not shouting. Words of a customer's
+    shout ("WHERE IS MY ORDER") are not excused."""
+    customer = ctx.customer
+    if not customer or customer.lower() == customer:
+        return frozenset()
+    words = [m.group() for m in _WORD.finditer(customer[:4000])]
+    caps = [w.isupper() for w in words]
+    return frozenset(w for k, w in enumerate(words)
+                     if caps[k] and not (k and caps[k - 1])
+                     and not (k + 1 < len(words) and caps[k + 1]))
 
 
 def compile_rule(rule: Rule, lang: str) -> Any:
