@@ -9,7 +9,8 @@ A demanding reading: `send` should pass, `block` should fail, `revise` should at
 Rules were adjusted after looking at this set on 2026-11-26 (VC204, VC303, customer context;
 see bench/RESULTS.md), so its figures are optimistic for those rules.
 
-    python bench/eval_verdicts.py [FILE.jsonl]   # default: bench/probes/independent.jsonl
+    python bench/eval_verdicts.py [FILE.jsonl]   # default: bench/probes/independent.jsonl;
+                                                 # also bench/probes/holdout2.jsonl
 """
 
 from __future__ import annotations
