@@ -121,6 +121,24 @@ def test_unsupported_language_is_said(text):
     assert ctx.language is None and ctx.note == "unsupported customer language"
 
 
+@pytest.mark.parametrize("text, lang, effort", [
+    ("ini kode bookingnya KJ7TQP a.n. Rizky Pratama", "id", True),   # a booking reference
+    ("Order no is 300-4478812, postcode LS6 2QT", "en", True),
+    ("hey, the promo code SPRING10 isn't working at checkout", "en", False),
+    ("Baki e-dompet saya berkurang RM200!", "ms", False),
+])
+def test_details_sent_as_asked_are_effort(text, lang, effort):
+    assert ("effort" in analyze_customer(text, lang=lang).situations) is effort
+
+
+@pytest.mark.parametrize("text, lang, situations", [
+    ("ok dah boleh!! thanks banyak2 🙏", "ms", ("thanks",)),       # delight, not anger
+    ("سلام رمز دوم کارتمو یادم رفته چجوری میتونم بگیرم", "fa", ("question",)),
+])
+def test_loud_thanks_and_questions_without_a_mark(text, lang, situations):
+    assert analyze_customer(text, lang=lang).situations == situations
+
+
 @pytest.mark.parametrize("text, lang, situations", [
     ("ok got it, thanks!", "en", ("thanks",)),
     ("oke kak udah masuk refundnya, makasih", "id", ("thanks",)),

@@ -45,6 +45,9 @@ _SHOUT = re.compile(r"(?<![\w])[A-Z]{3,}(?![\w])")
 _LATIN_WORD = re.compile(r"(?<![\w])[A-Za-z]{3,}(?![\w])")
 _BANGS = re.compile(r"[!！]{2,}|[?؟][!！]|[!！][?؟]")
 _LONG_NUMBER = re.compile(r"(?<![\d])[A-Z]{0,4}[-#]?\d{6,}(?![\d])")
+# a booking reference (PNR) of six capitals and digits (KJ7TQP, 4XK9ZD): details sent as asked;
+# not a promo code (SPRING10) or an amount (RM200), which are longer or shorter
+_CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6}(?![\w-])")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _PERSIAN_ONLY = re.compile(r"[پچژگی]")
@@ -252,7 +255,7 @@ def _describe(text: str, draft: Draft, data: LanguageContext) -> CustomerContext
     if (_BANGS.search(text) or _shouting(text)) and (
             not situations & {"praise", "thanks"} or "complaint" in situations):
         situations.add("anger")
-    if _LONG_NUMBER.search(text):
+    if _LONG_NUMBER.search(text) or _CODE.search(text):
         situations.add("effort")
     if "anger" in situations:
         situations.add("complaint")  # anger is at something that went wrong
