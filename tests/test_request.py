@@ -97,3 +97,16 @@ def test_requests_in_indonesian_and_malay(text, lang):
 ])
 def test_not_requests_in_indonesian_and_malay(text, lang):
     assert not _vc510(text, lang)
+
+
+def test_requests_are_found_in_linear_time():
+    """Many verbs, leads, blockers and secrets: each verb looks at the secrets within its
+    window only, by bisection, so a long reply costs its length, not its square."""
+    import time
+
+    text = "Please send us your PIN. " * 6_000 + "please send never " * 6_000 + "otp"
+    start = time.perf_counter()
+    found = _vc510(text)
+    elapsed = time.perf_counter() - start
+    assert len(found) == 6_000
+    assert elapsed < 20  # the whole check takes about 1 s here

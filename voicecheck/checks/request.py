@@ -65,7 +65,7 @@ class RequestCheck:
         self.matcher.freeze()
         self.exceptions.freeze()
         # the first words of the secrets: a reply without one is not walked
-        self._first_words = _first_words(self.matcher, "secrets")
+        self._first_words = _first_words(rule.params.get("request_secrets", []), lang)
         self.suggest = tuple(rule.params.get("suggest", ()))
 
     def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
@@ -77,17 +77,25 @@ class RequestCheck:
             found[entry.payload].append((first, last))
         if not found["verbs"] or not found["secrets"]:
             return []
-        excepted = [(a, b) for _entry, a, b in self.exceptions.find(draft.tokens)] \
-            if len(self.exceptions) else []
+        # for each token, the furthest end of an `except` span starting at or before it, and
+        # whether an `except` span covers it: a request is ruled out in O(1)
+        n = len(draft.tokens)
+        reach = [0] * (n + 1)
+        covered = bytearray(n + 1)
+        if len(self.exceptions):
+            for _entry, first, last in self.exceptions.find(draft.tokens):
+                reach[first] = max(reach[first], last)
+                covered[first:last] = b"\x01" * (last - first)
+            for i in range(1, n + 1):
+                reach[i] = max(reach[i], reach[i - 1])
         out = []
-        reported: list[tuple[int, int]] = []
+        reported_end = -1
         for first, secret, last in _requests(draft, found):
             # an `except` phrase rules out the request or the secret's sense ("pin location",
-            # "password reset page")
-            if any(a <= first and last <= b or a <= secret < b for a, b in excepted) or \
-                    any(a <= first < b for a, b in reported):
+            # "password reset page"); requests never overlap in the report
+            if reach[first] >= last or covered[secret] or first < reported_end:
                 continue
-            reported.append((first, last))
+            reported_end = last
             start, end = draft.token_span(first, last)
             message = fill(self.rule.message, match=draft.original[start:end],
                            replacement=self.suggest[0] if self.suggest else "",
@@ -99,43 +107,53 @@ class RequestCheck:
 
 def _requests(draft: Draft, found: dict[str, list[tuple[int, int]]]
               ) -> list[tuple[int, int, int]]:
-    """(verb start, secret start, secret end) token indexes of the requests in the reply."""
-    sentence_of: dict[int, int] = {}
-    for n, (a, b) in enumerate(draft.sentences):
-        for i in range(a, b):
-            sentence_of[i] = n
+    """(verb start, secret start, secret end) token indexes of the requests in the reply, in
+    the order of their verbs. Linear in the reply: every look-up is a bisection, and a verb
+    looks only at the secrets within WINDOW words after it."""
+    sentence_of = [0] * (len(draft.tokens) + 1)
+    for number, (a, b) in enumerate(draft.sentences):
+        sentence_of[a:b] = [number] * (b - a)
     starts = {a for a, _b in draft.sentences}
-    leads_end = [last for _first, last in found["leads"]]
-    safe_start = [first for first, _last in found["safe"]]
     tokens = draft.tokens
+    words = [i for i, t in enumerate(tokens) if t.is_word]
+    leads_end = sorted(last for _first, last in found["leads"])
     objects_start = {first for first, _last in found["objects"]}
-    blockers = [first for first, _last in found["blockers"]]
-    breaks = [first for first, _last in found["breaks"]]
-    words = [i for i, t in enumerate(draft.tokens) if t.is_word]
+    blockers = sorted(first for first, _last in found["blockers"])
+    breaks = sorted(first for first, _last in found["breaks"])
+    safe_start = sorted(first for first, _last in found["safe"])
+    secrets = sorted(found["secrets"])
+    secret_starts = [first for first, _last in secrets]
     out = []
-    for v_first, v_last in found["verbs"]:
-        sentence = sentence_of.get(v_first)
+    for v_first, v_last in sorted(found["verbs"]):
+        sentence = sentence_of[v_first]
+        lead = bisect.bisect_right(leads_end, v_first) - 1  # the nearest lead before the verb
         asked = (v_first in starts or v_last in objects_start
-                 or v_first and tokens[v_first - 1].text in _CLAUSE
-                 or any(end <= v_first and _words_in(words, end, v_first) <= LEAD_GAP
-                        for end in leads_end))
+                 or (v_first and tokens[v_first - 1].text in _CLAUSE)
+                 or (lead >= 0 and _words_in(words, leads_end[lead], v_first) <= LEAD_GAP))
         if not asked:
             continue
         floor = _words_back(words, v_first, BLOCK_BEFORE)
-        for s_first, s_last in found["secrets"]:
-            if s_first < v_last or sentence_of.get(s_first) != sentence:
-                continue
-            if _words_in(words, v_last, s_first) > WINDOW:
-                continue
-            if any(floor <= b < s_first for b in blockers) or \
-                    any(v_last <= b < s_first for b in breaks):
-                continue
-            if any(s_last <= f and _words_in(words, s_last, f) <= SAFE_AFTER
-                   and sentence_of.get(f) == sentence for f in safe_start):
+        k = bisect.bisect_left(secret_starts, v_last)
+        while k < len(secrets):
+            s_first, s_last = secrets[k]
+            k += 1
+            if sentence_of[s_first] != sentence or _words_in(words, v_last, s_first) > WINDOW:
+                break  # secrets further on are further away
+            if _any_in(blockers, floor, s_first) or _any_in(breaks, v_last, s_first):
+                break  # a negation or a break stands before every later secret too
+            after = bisect.bisect_left(safe_start, s_last)
+            if (after < len(safe_start) and sentence_of[safe_start[after]] == sentence
+                    and _words_in(words, s_last, safe_start[after]) <= SAFE_AFTER):
                 continue
             out.append((v_first, s_first, s_last))
             break  # one finding per request: the nearest secret
     return out
+
+
+def _any_in(sorted_positions: list[int], low: int, high: int) -> bool:
+    """Whether a position lies in [low, high)."""
+    k = bisect.bisect_left(sorted_positions, low)
+    return k < len(sorted_positions) and sorted_positions[k] < high
 
 
 def _words_in(words: list[int], a: int, b: int) -> int:
@@ -149,13 +167,12 @@ def _words_back(words: list[int], index: int, count: int) -> int:
     return words[k] if k > 0 else 0
 
 
-def _first_words(matcher: PhraseMatcher, role: str) -> frozenset[str]:
+def _first_words(phrases: list[str], lang: str) -> frozenset[str]:
+    """The first token of every variant of `phrases`."""
     out = set()
-    for entry in matcher._entries:
-        if entry.payload != role:
-            continue
-        for variant in expand(entry.phrase):
-            tokens = tokenize_phrase(variant, matcher.lang)
+    for phrase in phrases:
+        for variant in expand(phrase):
+            tokens = tokenize_phrase(variant, lang)
             if tokens:
                 out.add(tokens[0])
     return frozenset(out)
