@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection
+from typing import Any, Collection, Iterable
 
 from voicecheck.checks import address, metric, pattern, phrase, pii, placeholder, structure, \
     style, substitution, terms, tone
@@ -28,6 +28,10 @@ from voicecheck.tone.features import extract
 
 MAX_CHARS = 2_000_000
 PENALTY = {"error": 25, "warning": 10, "info": 2}
+# one rule repeated is one problem: a reply in spoken Persian gets a VC120 per colloquial word,
+# and nine of them (90 points) failed a reply other writers would send. A code's findings cost
+# at most this many penalties (the largest); every finding is still reported.
+MAX_PENALTIES_PER_CODE = 3
 DIMENSION_PENALTY = {"error": 35, "warning": 15, "info": 5}
 # Quality scores: 100 means the rules found nothing wrong on that dimension. `hostility` is the
 # one measure where higher is worse. The tone model replaces the rule-based tone estimates.
@@ -209,6 +213,23 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return sorted(out, key=lambda f: (f.start, f.code, f.end))
 
 
+def overall_score(findings: Iterable[Finding]) -> int:
+    """100 minus the findings' penalties, each code counted at most MAX_PENALTIES_PER_CODE
+    times (its largest penalties).
+
+    >>> from voicecheck.model import Finding
+    >>> f = Finding("VC120", "colloquial-form", "warning", "'x' is spoken", 0, 1, 1, 1, "x")
+    >>> overall_score([f] * 9), overall_score([f])
+    (70, 90)
+    """
+    by_code: dict[str, list[int]] = {}
+    for f in findings:
+        by_code.setdefault(f.code, []).append(PENALTY[f.severity])
+    penalty = sum(sum(sorted(costs, reverse=True)[:MAX_PENALTIES_PER_CODE])
+                  for costs in by_code.values())
+    return max(0, 100 - penalty)
+
+
 def _scores(findings: list[Finding], tone_result: Any = None) -> dict[str, int]:
     """Dimension scores. With the tone model, formality/politeness/empathy/hostility are its
     measurements (0-100); the others, and all of them without a model, come from findings."""
@@ -369,7 +390,7 @@ class Checker:
         if findings:  # template suggestions and safe/unsafe marks (voicecheck/rewrite)
             findings = self.rewriter.rewrite(findings, text, language, pack_rules(language),
                                              channel, getattr(ctx, "customer_context", None))
-        score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
+        score = overall_score(findings)
         scores = _scores(findings, ctx.tone)
         verdict = verdict_for(findings, score, self.guide)
         extra = {}

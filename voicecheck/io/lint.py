@@ -700,9 +700,9 @@ def _drop_baselined(reports: list[Report], known: set[str], guide_of: Callable[[
 
 def _rescored(report: Report, findings: list[Finding], guide: Any, **changes: Any) -> Report:
     """The report with only `findings` left: score and verdict follow what is reported."""
-    from voicecheck.engine import PENALTY, verdict_for
+    from voicecheck.engine import overall_score, verdict_for
 
-    score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
+    score = overall_score(findings)
     return replace(report, findings=tuple(findings), score=score,
                    verdict=verdict_for(findings, score, guide), **changes)
 
