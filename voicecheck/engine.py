@@ -102,8 +102,8 @@ class RuleSet:
             owner, extra = entry.payload
             if extra in ("formal", "informal"):
                 out.append(f"address-{extra}")
-            elif owner.rule.kind != "terms":
-                out.append(owner.rule.code)
+            elif owner.rule.kind != "terms" and getattr(owner, "signal", True):
+                out.append(owner.rule.code)  # (a request's verbs and secrets are not signals)
         return out
 
     def run(self, draft: Draft, ctx: Context,

@@ -21,9 +21,9 @@ spans verb to secret; the rule's `except` phrases rule it out when they cover th
 "a screenshot of the password reset page"). "We'll text you a one-time code" asks for
 nothing; "never share your PIN" and "send the last 4 digits of your card number" are blocked.
 
-The lists are matched by a matcher of their own, so a verb or a secret alone never becomes a
-tone-model feature (`r:` signals come from the rule's phrases only), and only a reply that
-names a secret is walked at all.
+The lists ride in the language's one matcher pass, marked so that a verb or a secret alone
+never becomes a tone-model feature (`r:` signals come from the rule's phrases only); the rule's
+`except` phrases are walked only for a reply that has a request.
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ import bisect
 from typing import Any
 
 from voicecheck.checks.base import Context, Rule, fill, make_finding
-from voicecheck.checks.matcher import PhraseMatcher, tokenize_phrase
-from voicecheck.guide.phrases import expand
+from voicecheck.checks.matcher import PhraseMatcher
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
@@ -48,34 +47,34 @@ _CLAUSE = frozenset(",;")  # "To unfreeze it, reply with your PIN": an imperativ
 
 
 class RequestCheck:
-    """The request part of a phrase rule (see the module docstring); runs on every reply."""
+    """The request part of a phrase rule (see the module docstring). Its lists ride in the
+    language's one matcher pass; `signal = False` keeps their matches out of the tone model's
+    `r:` features, and the `except` phrases are walked only for a reply with a request."""
 
-    uses_matcher = False
+    uses_matcher = True
+    signal = False
 
-    def __init__(self, rule: Rule, lang: str) -> None:
+    def __init__(self, rule: Rule, lang: str, matcher: PhraseMatcher) -> None:
         self.rule = rule
         inflect = rule.params.get("inflect")
-        self.matcher = PhraseMatcher(lang)
         for role in ROLES:
             for phrase in rule.params.get(f"request_{role}", ()):
-                self.matcher.add(phrase, role, inflect)
+                matcher.add(phrase, (self, role), inflect)
         self.exceptions = PhraseMatcher(lang)
         for phrase in rule.params.get("except", ()):
             self.exceptions.add(phrase, "except", inflect)
-        self.matcher.freeze()
-        self.exceptions.freeze()
-        # the first words of the secrets: a reply without one is not walked
-        self._first_words = _first_words(rule.params.get("request_secrets", []), lang)
         self.suggest = tuple(rule.params.get("suggest", ()))
 
-    def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
-        if not any(t.text in self._first_words or t.lemma in self._first_words
-                   for t in draft.tokens):
-            return []
+    def run(self, draft: Draft, ctx: Context, severity: str,
+            matches: list[tuple[Any, int, int]], excepted: list[tuple[int, int]]
+            ) -> list[Finding]:
         found: dict[str, list[tuple[int, int]]] = {role: [] for role in ROLES}
-        for entry, first, last in self.matcher.find(draft.tokens):
-            found[entry.payload].append((first, last))
+        for entry, first, last in matches:
+            found[entry.payload[1]].append((first, last))
         if not found["verbs"] or not found["secrets"]:
+            return []
+        requests = _requests(draft, found)
+        if not requests:
             return []
         # for each token, the furthest end of an `except` span starting at or before it, and
         # whether an `except` span covers it: a request is ruled out in O(1)
@@ -90,7 +89,7 @@ class RequestCheck:
                 reach[i] = max(reach[i], reach[i - 1])
         out = []
         reported_end = -1
-        for first, secret, last in _requests(draft, found):
+        for first, secret, last in requests:
             # an `except` phrase rules out the request or the secret's sense ("pin location",
             # "password reset page"); requests never overlap in the report
             if reach[first] >= last or covered[secret] or first < reported_end:
@@ -167,19 +166,8 @@ def _words_back(words: list[int], index: int, count: int) -> int:
     return words[k] if k > 0 else 0
 
 
-def _first_words(phrases: list[str], lang: str) -> frozenset[str]:
-    """The first token of every variant of `phrases`."""
-    out = set()
-    for phrase in phrases:
-        for variant in expand(phrase):
-            tokens = tokenize_phrase(variant, lang)
-            if tokens:
-                out.add(tokens[0])
-    return frozenset(out)
-
-
-def compile_requests(rule: Rule, lang: str) -> list[Any]:
+def compile_requests(rule: Rule, lang: str, matcher: PhraseMatcher) -> list[Any]:
     """The RequestCheck of a phrase rule that has `request_*` lists (else nothing)."""
     if not rule.params.get("request_verbs") or not rule.params.get("request_secrets"):
         return []
-    return [RequestCheck(rule, lang)]
+    return [RequestCheck(rule, lang, matcher)]
