@@ -1,7 +1,7 @@
 """Kind `pii`: personal data that must not be written into a reply.
 
     kind: pii
-    pii: email | phone | card | mykad
+    pii: email | phone | card | mykad | account
 
 Cards are Luhn-checked (so order numbers pass); phone numbers are parsed with Google's
 libphonenumber (the `phonenumbers` package), with the region of the reply's language.
@@ -17,7 +17,7 @@ from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
 PARAMS = {"pii": "str"}
-KINDS = ("email", "phone", "card", "mykad")
+KINDS = ("email", "phone", "card", "mykad", "account")
 REGION = {"en": "US", "id": "ID", "ms": "MY", "fa": "IR"}
 # English is written to customers everywhere: numbers in these regions' national format count
 # too, but only when written with their trunk '0' (07911 123456, 0412 345 678, 0917 123 4567),
@@ -31,6 +31,14 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 _DIGIT = re.compile(r"\d")
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _MYKAD = re.compile(r"(?<!\d)\d{6}-\d{2}-\d{4}(?!\d)")
+# a bank account number: eight digits or more (any script's digits, spaced or dashed) right
+# after the word for an account in one of our languages, or an Iranian IBAN (Sheba); masked or
+# short references ("account ending 7731") are left alone
+_ACCOUNT = re.compile(
+    r"(?i)(?:\baccount|\bacct|\ba/c|\bakaun|\brekening|\bno\.?\s?rek|\bnorek|حساب|شبا|\biban)"
+    r"(?:\s?(?:no\.?|number|nombor|nomor|num|#|:|شماره(?:\u200c?ی)?))*[\s:#.-]{0,3}"
+    r"((?:\d[ -]?){7,29}\d)(?![\d-])")
+_SHEBA = re.compile(r"(?i)\bIR\s?(?:\d[ -]?){23}\d(?!\d)")
 
 
 def luhn(digits: str) -> bool:
@@ -71,6 +79,9 @@ class PiiRule:
             return spans
         if self.kind == "mykad":
             return [m.span() for m in _MYKAD.finditer(text)]
+        if self.kind == "account":
+            return ([m.span(1) for m in _ACCOUNT.finditer(text)]
+                    + [m.span() for m in _SHEBA.finditer(text)])
         return self._phones(text)
 
     def _phones(self, text: str) -> list[tuple[int, int]]:
