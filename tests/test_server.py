@@ -468,6 +468,21 @@ def test_time_budget_in_the_thread_pool(guide_set):
         assert "time budget" in payload["error"]["message"] and head["retry-after"] == "1"
 
 
+def test_a_deadline_seen_in_the_thread_answers_like_the_event_loop(guide_set):
+    """The pool thread may notice the time budget ran out before asyncio's wait does (under
+    load); that 503 must carry Retry-After too (it once did not: a flaky test found it)."""
+    from voicecheck.server.app import CheckService
+    from voicecheck.server.payload import HTTPError as Http
+    from voicecheck.server.metrics import Metrics
+
+    service = CheckService(guide_set, Limits(time_budget=0.005), Metrics())
+    checker = guide_set.get("default").checker
+    with pytest.raises(Http) as caught:
+        service._run([(checker, None)], deadline=0.0)
+    assert caught.value.status == 503 and caught.value.headers == {"retry-after": "1"}
+    assert "time budget" in caught.value.message
+
+
 def test_pool_and_inline_give_the_same_report(guide_set, client):
     app = create_app(guides=guide_set, limits=Limits(inline_below=0, **CALM))
     with background(app) as url:

@@ -85,7 +85,10 @@ class CheckService:
             if cancelled is not None and cancelled.is_set():
                 break
             if deadline is not None and time.perf_counter() > deadline:
-                raise HTTPError(503, "E257", "time budget exceeded")
+                # the thread can see the deadline pass before the event loop's wait does: the
+                # same answer either way, Retry-After included
+                raise HTTPError(503, "E257", f"time budget of {self.limits.time_budget:g} s "
+                                "exceeded", {"retry-after": "1"})
             where = f"items[{i}]: " if len(jobs) > 1 else ""
             try:
                 report = checker.check(req.text, lang=req.lang, channel=req.channel,
