@@ -188,4 +188,5 @@ class PhraseRule:
 def compile_rule(rule: Rule, lang: str, matcher: PhraseMatcher,
                  exceptions: PhraseMatcher) -> list[Any]:
     """The rule's phrases, and its requests (`request_*`, checks/request.py) if it has any."""
-    return [PhraseRule(rule, matcher, exceptions), *compile_requests(rule, lang, matcher)]
+    phrases = PhraseRule(rule, matcher, exceptions)
+    return [phrases, *compile_requests(rule, matcher, exceptions, phrases)]

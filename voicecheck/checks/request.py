@@ -54,15 +54,17 @@ class RequestCheck:
     uses_matcher = True
     signal = False
 
-    def __init__(self, rule: Rule, lang: str, matcher: PhraseMatcher) -> None:
+    def __init__(self, rule: Rule, matcher: PhraseMatcher, exceptions: PhraseMatcher,
+                 phrases: Any) -> None:
         self.rule = rule
         inflect = rule.params.get("inflect")
         for role in ROLES:
             for phrase in rule.params.get(f"request_{role}", ()):
                 matcher.add(phrase, (self, role), inflect)
-        self.exceptions = PhraseMatcher(lang)
-        for phrase in rule.params.get("except", ()):
-            self.exceptions.add(phrase, "except", inflect)
+        # the rule's `except` phrases are in the language's exceptions matcher already, under
+        # its phrase part (`phrases`, a PhraseRule): walked here only for a reply with a request
+        self.exceptions = exceptions
+        self.phrases = phrases
         self.suggest = tuple(rule.params.get("suggest", ()))
 
     def run(self, draft: Draft, ctx: Context, severity: str,
@@ -81,12 +83,12 @@ class RequestCheck:
         n = len(draft.tokens)
         reach = [0] * (n + 1)
         covered = bytearray(n + 1)
-        if len(self.exceptions):
-            for _entry, first, last in self.exceptions.find(draft.tokens):
+        for entry, first, last in self.exceptions.find(draft.tokens):
+            if entry.payload[0] is self.phrases:
                 reach[first] = max(reach[first], last)
                 covered[first:last] = b"\x01" * (last - first)
-            for i in range(1, n + 1):
-                reach[i] = max(reach[i], reach[i - 1])
+        for i in range(1, n + 1):
+            reach[i] = max(reach[i], reach[i - 1])
         out = []
         reported_end = -1
         for first, secret, last in requests:
@@ -166,8 +168,10 @@ def _words_back(words: list[int], index: int, count: int) -> int:
     return words[k] if k > 0 else 0
 
 
-def compile_requests(rule: Rule, lang: str, matcher: PhraseMatcher) -> list[Any]:
-    """The RequestCheck of a phrase rule that has `request_*` lists (else nothing)."""
+def compile_requests(rule: Rule, matcher: PhraseMatcher, exceptions: PhraseMatcher,
+                     phrases: Any) -> list[Any]:
+    """The RequestCheck of a phrase rule that has `request_*` lists (else nothing);
+    `phrases` is the rule's PhraseRule, whose `except` phrases it shares."""
     if not rule.params.get("request_verbs") or not rule.params.get("request_secrets"):
         return []
-    return [RequestCheck(rule, lang, matcher)]
+    return [RequestCheck(rule, matcher, exceptions, phrases)]

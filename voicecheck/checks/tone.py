@@ -63,10 +63,11 @@ class ToneRule:
         tone = ctx.tone
         if tone is None or self.head not in tone.heads:
             return []
-        if self.needs_customer and not (ctx.customer and ctx.customer.strip()):
-            return []
-        if self.needs_customer and ctx.customer_context is not None and ctx.customer_context.note:
-            return []  # a message we cannot read (VC400 says so) cannot tell what is owed
+        if self.needs_customer:
+            context = ctx.customer_context
+            if not (ctx.customer and ctx.customer.strip()) or (context is not None
+                                                                 and context.note):
+                return []  # no message, or one we cannot read (VC400): nothing says what is owed
         if self.needs_words and not any(ch.isalnum() for w in draft.word_texts for ch in w):
             return []
         if self.unless and ctx.customer_context is not None:
