@@ -129,6 +129,24 @@ def test_starter_guide_validates(tmp_path):
     assert again.returncode == 2 and b"already exists" in again.stderr
 
 
+def test_starter_guide_is_written_atomically_with_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "g.yaml"
+    target.write_text("old: guide\n")
+    result = run_cli("guide", "init", str(target), "--force", "--brand", "Kopi")
+    assert result.returncode == 0, result.stderr
+    assert "Kopi" in target.read_text()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.yaml"]  # no temporary left
+    missing = run_cli("guide", "init", str(tmp_path / "nope" / "g.yaml"))
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+    assert b"Traceback" not in missing.stderr
+
+
 def test_catastrophic_regex_runs_in_linear_time():
     import time
 

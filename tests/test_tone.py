@@ -598,3 +598,33 @@ def test_a_changed_phrase_list_changes_the_rule_signal_hash(monkeypatch):
     monkeypatch.setattr(registry, "pack_rules",
                         lambda lang: tuple(changed if r is phrase else r for r in original(lang)))
     assert registry.signal_sources_sha256() != before
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=60), st.integers(0, 3))
+def test_ece_by_chance_bins_like_ece(values, seed):
+    """The vectorised floor equals `ece` on the same draws, edge values (0.3, 1.0) included."""
+    import numpy as np
+
+    from voicecheck.tone.train import ece, ece_by_chance
+
+    p = np.array(values + [0.3, 1.0, 0.0])[:, None]
+    rng = np.random.default_rng(seed)
+    draws = rng.random((5, len(p))) < p[:, 0]
+    expected = float(np.median([ece(p[:, 0], d) for d in draws]))
+    assert ece_by_chance(p, (0, 1), rounds=5, seed=seed) == pytest.approx(expected, abs=1e-12)
+
+
+def test_ece_by_chance_shrinks_with_more_replies_and_flags_a_miscalibrated_model():
+    import numpy as np
+
+    from voicecheck.tone.train import ece, ece_by_chance
+
+    rng = np.random.default_rng(0)
+    small, large = rng.random((30, 1)), rng.random((3000, 1))
+    assert ece_by_chance(small, (0, 1)) > 3 * ece_by_chance(large, (0, 1))
+    assert ece_by_chance(large, (0, 1)) < 0.02
+    # a model that says 0.9 where the truth is 0.6 is far above its chance floor
+    p = np.full((500, 1), 0.9)
+    outcomes = rng.random(500) < 0.6
+    assert ece(p[:, 0], outcomes) > 5 * ece_by_chance(p, (0, 1))

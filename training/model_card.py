@@ -33,7 +33,9 @@ def render(results: dict) -> str:
         "Held-out **test** split (never used for fitting, model or threshold selection); "
         "95 % bootstrap intervals in brackets; accuracy and macro-F1 compare the upper half "
         "of each scale with the lower half (hostility: hostile vs not, at the model's "
-        "threshold); ECE is the mean over each head's thresholds, 10 bins.",
+        "threshold); ECE is the mean over each head's thresholds, 10 bins; ECE by chance is "
+        "the median ECE that a perfectly calibrated model with the same probabilities would "
+        "show on this many replies (the noise floor).",
         "",
         metrics_table(results["test"]),
         "",

@@ -8,7 +8,6 @@ tokens (--help, --version, rules, explain, guide) never import spaCy or numpy.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -619,13 +618,13 @@ def guide_init(path: str, preset: str, brand: str, force: bool) -> None:
     if target.exists() and not force:
         raise VoicecheckError("already exists (use --force to overwrite)", path=path,
                               code="E205")
+    from voicecheck.paths import replace_file, umask_mode
+
     content = starter_guide(preset, brand)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(content, encoding="utf-8")
-        os.replace(tmp, target)
+        replace_file(target, content.encode("utf-8"), mode=umask_mode(),
+                     prefix=f".{target.name}.tmp-")
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise VoicecheckError(f"cannot write: {exc.strerror}", path=path, code="E205") from None
     click.echo(f"wrote {target} (extends {preset}); check it with `voicecheck guide validate`")
 

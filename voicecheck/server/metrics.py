@@ -14,6 +14,8 @@ import threading
 from collections import defaultdict
 from pathlib import Path
 
+from voicecheck.paths import replace_file
+
 # seconds; the target is p99 <= 50 ms, so the buckets are dense below 0.1 s
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -168,10 +170,8 @@ class SharedMetrics:
 
     def _write(self) -> None:
         self._pending = False
-        tmp = self.path.with_suffix(".tmp")
         try:
-            tmp.write_text(json.dumps(snapshot(self.own)), encoding="utf-8")
-            os.replace(tmp, self.path)
+            replace_file(self.path, json.dumps(snapshot(self.own)).encode("utf-8"))
         except OSError:
             pass  # metrics must never fail a request; the next change retries
 

@@ -255,6 +255,36 @@ def ece(probabilities: Any, outcomes: Any, bins: int = 10) -> float:
     return float(total)
 
 
+def ece_by_chance(probabilities: Any, levels: tuple[int, ...], rounds: int = 400,
+                  seed: int = 11, bins: int = 10) -> float:
+    """Median calibration error that a perfectly calibrated model with these probabilities
+    would show on this many replies (outcomes drawn as Bernoulli(p), fixed seed): the floor
+    under which an observed ECE on a small set means nothing. 240 replies give about 0.035,
+    so an ECE of 0.05 there is close to noise, and one slice of 30 cannot show it at all."""
+    import numpy as np
+
+    probabilities = np.asarray(probabilities, dtype=float)
+    n = len(probabilities)
+    if not n:
+        return float("nan")
+    rng = np.random.default_rng(seed)
+    per_column = []
+    for j in range(len(levels) - 1):
+        p = probabilities[:, j]
+        # the same equal-width bins as `ece`, the last one closed
+        edges = np.linspace(0, 1, bins + 1)
+        which = np.minimum(np.searchsorted(edges, p, side="right") - 1, bins - 1)
+        counts = np.bincount(which, minlength=bins)
+        mean_p = np.bincount(which, weights=p, minlength=bins) / np.maximum(counts, 1)
+        outcomes = rng.random((rounds, n)) < p  # (rounds, n)
+        hits = np.zeros((rounds, bins))
+        for b in np.flatnonzero(counts):
+            hits[:, b] = outcomes[:, which == b].sum(axis=1)
+        gap = np.abs(mean_p - hits / np.maximum(counts, 1)) * (counts / n)
+        per_column.append(gap.sum(axis=1))
+    return float(np.median(np.mean(per_column, axis=0)))
+
+
 def head_metrics(head: str, levels: tuple[int, ...], probs: Any, scores: Any,
                  labels: Any, threshold: float = 0.5) -> dict[str, float]:
     """Spearman, accuracy/macro-F1 of the top-vs-rest split, ROC-AUC, calibration error."""
@@ -338,6 +368,7 @@ def evaluate(W: Any, b: Any, calib: Any, vocab: list[str], idf: Any, heads: dict
             labels = np.array([samples[i].labels[head] for i in rows])
             m: dict[str, Any] = head_metrics(head, levels, probs[rows], scores[rows], labels,
                                              threshold)
+            m["ece_chance"] = ece_by_chance(probs[rows], levels)
             if ci:
                 keys = ("roc_auc", "macro_f1") if len(levels) == 2 else ("spearman",)
                 for key in keys:
@@ -349,8 +380,9 @@ def evaluate(W: Any, b: Any, calib: Any, vocab: list[str], idf: Any, heads: dict
 
 def metrics_table(metrics: dict[str, dict[str, dict[str, Any]]]) -> str:
     """Markdown table of `evaluate` output."""
-    lines = ["| head | language | n | Spearman | ROC-AUC | accuracy | macro-F1 | ECE |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [("| head | language | n | Spearman | ROC-AUC | accuracy | macro-F1 | ECE "
+              "| ECE by chance |"),
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for head, groups in metrics.items():
         for group, m in groups.items():
             def cell(key: str, m: dict[str, Any] = m) -> str:
@@ -361,5 +393,5 @@ def metrics_table(metrics: dict[str, dict[str, dict[str, Any]]]) -> str:
                 return f"{value:.3f}" + (f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
             lines.append(f"| {head} | {group} | {m['n']} | {cell('spearman')} | "
                          f"{cell('roc_auc')} | {cell('accuracy')} | {cell('macro_f1')} | "
-                         f"{cell('ece')} |")
+                         f"{cell('ece')} | {cell('ece_chance')} |")
     return "\n".join(lines)
