@@ -1,10 +1,14 @@
 """Kind `pii`: personal data that must not be written into a reply.
 
     kind: pii
-    pii: email | phone | card | mykad | account
+    pii: email | phone | card | national_id | account
 
 Cards are Luhn-checked (so order numbers pass); phone numbers are parsed with Google's
 libphonenumber (the `phonenumbers` package), with the region of the reply's language.
+`national_id` is an identity number of one of our markets: a Malaysian MyKad number by its
+shape (900101-14-5678), an Indonesian NIK, an Iranian national code and a US Social Security
+number right after their name (the name is what makes sixteen or ten digits an identity
+number; no check digit is tested, so a number a person mistyped is still caught).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
 PARAMS = {"pii": "str"}
-KINDS = ("email", "phone", "card", "mykad", "account")
+KINDS = ("email", "phone", "card", "national_id", "account")
 REGION = {"en": "US", "id": "ID", "ms": "MY", "fa": "IR"}
 # English is written to customers everywhere: numbers in these regions' national format count
 # too, but only when written with their trunk '0' (07911 123456, 0412 345 678, 0917 123 4567),
@@ -39,6 +43,27 @@ _ACCOUNT = re.compile(
     r"(?:\s?(?:no\.?|number|nombor|nomor|num|#|:|شماره(?:\u200c?ی)?))*[\s:#.-]{0,3}"
     r"((?:\d[ -]?){7,29}\d)(?![\d-])")
 _SHEBA = re.compile(r"(?i)\bIR\s?(?:\d[ -]?){23}\d(?!\d)")
+# identity numbers written after their name (any script's digits): an Indonesian NIK (16
+# digits), an Iranian national code (10) and a US Social Security number (3-2-4)
+_NIK = re.compile(
+    r"(?i)(?:\bNIK|\bKTP|\bnomor induk kependudukan)(?:\s?(?:no\.?|nomor|number|:|#))*"
+    r"[\s:#.-]{0,3}((?:\d[ .-]?){15}\d)(?![\d-])")
+_MELLI = re.compile(
+    r"(?i)(?:کد[\s\u200c]?ملی|شماره(?:[\s\u200c]?ی)?[\s\u200c]ملی|\bnational code)"
+    r"(?:[\s\u200c]?(?:شما|:|#|no\.?|number))*[\s:#.-]{0,3}((?:\d[ -]?){9}\d)(?![\d-])")
+_SSN = re.compile(
+    r"(?i)(?:\bSSN|\bsocial security(?: number| no\.?)?)[\s:#.-]{0,3}(\d{3}[ -]?\d{2}[ -]?\d{4})(?![\d-])")
+
+
+def _digits(text: str) -> str:
+    """The digits of `text` as ASCII, whatever their script (۱۲۳ -> 123)."""
+    return "".join(str(int(c)) for c in text if c.isdecimal())
+
+
+def _placeholder_digits(digits: str) -> bool:
+    """Digits no one is issued: one digit repeated, or counting up (a format shown as an
+    example, "1234567890")."""
+    return len(set(digits)) == 1 or digits in "01234567890123456789"
 
 
 def luhn(digits: str) -> bool:
@@ -68,8 +93,15 @@ class PiiRule:
     def _spans(self, text: str) -> list[tuple[int, int]]:
         if self.kind == "email":
             return [m.span() for m in _EMAIL.finditer(text)]
-        if self.kind in ("card", "mykad") and len(_DIGIT.findall(text)) < 12:
-            return []  # a card number has 13-19 digits, a MyKad number 12
+        if self.kind == "card" and len(_DIGIT.findall(text)) < 13:
+            return []  # a card number has 13-19 digits
+        if self.kind == "national_id":
+            if len(_DIGIT.findall(text)) < 9:
+                return []  # the shortest, a Social Security number, has 9
+            return sorted(
+                [m.span() for m in _MYKAD.finditer(text)]
+                + [m.span(1) for pattern in (_NIK, _MELLI, _SSN) for m in pattern.finditer(text)
+                   if not _placeholder_digits(_digits(m.group(1)))])
         if self.kind == "card":
             spans = []
             for m in _CARD.finditer(text):
@@ -77,8 +109,6 @@ class PiiRule:
                 if 13 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 1:
                     spans.append(m.span())
             return spans
-        if self.kind == "mykad":
-            return [m.span() for m in _MYKAD.finditer(text)]
         if self.kind == "account":
             return ([m.span(1) for m in _ACCOUNT.finditer(text)]
                     + [m.span() for m in _SHEBA.finditer(text)])

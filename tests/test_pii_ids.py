@@ -1,0 +1,47 @@
+"""VC505's identity numbers: a MyKad number by its shape, an NIK, an Iranian national code and a
+US Social Security number only after their name, in any script's digits."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voicecheck.engine import Checker
+
+CHECKER = Checker(model=False)
+PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def _ids(text: str, lang: str) -> list[str]:
+    report = CHECKER.check(text, lang=lang, channel="email")
+    return [f.text for f in report.findings if f.code == "VC505"]
+
+
+@pytest.mark.parametrize(("text", "lang", "found"), [
+    ("NIK: 3174-0517-0890-0003 sudah kami cocokkan.", "id", ["3174-0517-0890-0003"]),
+    ("No. KTP 3174051708900003 atas nama Ibu Rina.", "id", ["3174051708900003"]),
+    ("Nomor pesanan 3174051708900003 sudah dikirim.", "id", []),        # no name: an order
+    ("Masukkan NIK 1234567890123456 sebagai contoh format.", "id", []),  # counting up
+    ("NIK 0000000000000000 belum diisi.", "id", []),
+    ("کدملی 0073451282 ثبت شد.", "fa", ["0073451282"]),
+    ("شماره‌ی ملی: 0073451282 ثبت شد.", "fa", ["0073451282"]),
+    ("کد پیگیری 0073451282 ثبت شد.", "fa", []),                       # a tracking code
+    ("Your SSN 078-05-1120 is on file.", "en", ["078-05-1120"]),
+    ("Your order 078-05-1120 is on its way.", "en", []),
+    ("Kami telah mengesahkan nombor MyKad 900101-14-5678 anda.", "ms", ["900101-14-5678"]),
+])
+def test_identity_numbers(text, lang, found):
+    assert _ids(text, lang) == found
+
+
+def test_persian_digits_are_digits():
+    text = "کد ملی 0073451282 شما ثبت شد.".translate(PERSIAN)
+    assert _ids(text, "fa") == ["0073451282".translate(PERSIAN)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789 -.:#\nNIKSNکد ملی", max_size=120), st.sampled_from(["id", "fa"]))
+def test_any_digit_soup_gives_spans_on_digits(text, lang):
+    for found in _ids(text or "x", lang):
+        assert found[0].isdecimal() and found[-1].isdecimal()
