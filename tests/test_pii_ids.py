@@ -45,3 +45,37 @@ def test_persian_digits_are_digits():
 def test_any_digit_soup_gives_spans_on_digits(text, lang):
     for found in _ids(text or "x", lang):
         assert found[0].isdecimal() and found[-1].isdecimal()
+
+
+def _addresses(text: str, lang: str = "en", channel: str = "twitter_public") -> list[str]:
+    report = CHECKER.check(text, lang=lang, channel=channel)
+    return [f.text for f in report.findings if f.code == "VC507"]
+
+
+@pytest.mark.parametrize(("text", "lang", "found"), [
+    ("Your address is 9 Elm St. The driver comes at 5.", "en", ["9 Elm St."]),
+    ("Your home address 221B Baker Street is on file.", "en", ["221B Baker Street"]),
+    ("We delivered it yesterday. Our office is at 12 Hill Road.", "en", []),
+    ("It was delivered to our depot at 12 Hill Road.", "en", []),
+    ("Your place in the queue is 12, Ben.", "en", []),
+    ("Paket sudah sampai di alamat Kakak di Jl. Kenanga Raya No. 12A.", "id",
+     ["Jl. Kenanga Raya No. 12A"]),
+    ("Pemeliharaan jaringan di Jl. Kartini No. 5, Makassar dijadwalkan Kamis.", "id", []),
+    ("Paket diantar ke gudang kami di Jl. Industri No. 5.", "id", []),
+    ("Alamat penghantaran: Lot 5, Jalan Ampang.", "ms", ["Lot 5, Jalan Ampang"]),
+    ("آدرس ثبت‌شده: تهران، خیابان گلبرگ، پلاک ۱۴", "fa", ["خیابان گلبرگ، پلاک ۱۴"]),
+    ("آدرست رو چک کردم: خیابان گلبرگ، پلاک ۱۴", "fa", ["خیابان گلبرگ، پلاک ۱۴"]),
+    ("فروشگاه ما در خیابان ولیعصر، پلاک ۱۲ است.", "fa", []),
+])
+def test_customer_addresses_in_public_replies(text, lang, found):
+    assert _addresses(text, lang) == found
+    assert _addresses(text, lang, channel="dm") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["your address", "delivery to", "12", "Elm", "Street", "St.",
+                                 "our", ".", ",", "\n", "Jl.", "No.", "alamat Kakak", "di"]),
+                max_size=30).map(" ".join), st.sampled_from(["en", "id"]))
+def test_address_spans_start_at_a_digit_or_a_street_word(text, lang):
+    for found in _addresses(text or "x", lang):
+        assert found[:1].isdigit() or found.split()[0].rstrip(".") in ("Jl", "No")

@@ -1,7 +1,7 @@
 """Kind `pii`: personal data that must not be written into a reply.
 
     kind: pii
-    pii: email | phone | card | national_id | account
+    pii: email | phone | card | national_id | account | address
 
 Cards are Luhn-checked (so order numbers pass); phone numbers are parsed with Google's
 libphonenumber (the `phonenumbers` package), with the region of the reply's language.
@@ -21,7 +21,7 @@ from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
 PARAMS = {"pii": "str"}
-KINDS = ("email", "phone", "card", "national_id", "account")
+KINDS = ("email", "phone", "card", "national_id", "account", "address")
 REGION = {"en": "US", "id": "ID", "ms": "MY", "fa": "IR"}
 # English is written to customers everywhere: numbers in these regions' national format count
 # too, but only when written with their trunk '0' (07911 123456, 0412 345 678, 0917 123 4567),
@@ -53,6 +53,74 @@ _MELLI = re.compile(
     r"(?:[\s\u200c]?(?:شما|:|#|no\.?|number))*[\s:#.-]{0,3}((?:\d[ -]?){9}\d)(?![\d-])")
 _SSN = re.compile(
     r"(?i)(?:\bSSN|\bsocial security(?: number| no\.?)?)[\s:#.-]{0,3}(\d{3}[ -]?\d{2}[ -]?\d{4})(?![\d-])")
+
+
+# a customer's street address: words that say the address is the customer's (their address,
+# their home, a delivery to it) and, later in the same sentence, a street with its house number
+# (en "14 Jacaranda Street"; id/ms "Jl. Melati No. 8", "No. 12, Jalan Ampang"; fa "خیابان گلبرگ،
+# پلاک ۱۴"). A brand's own address ("our store at 548 Market St", "kirim ke gudang kami di …")
+# has no such words, or has the brand's between them, and is left alone.
+_ADDRESS_CUE = {
+    "en": r"\b(?:your|ur)\s+(?:(?:home|delivery|shipping|billing|postal|mailing|registered|new|"
+          r"old|current|correct)\s+)?(?:address|home|house|flat|apartment|place)\b"
+          r"|\bdeliver(?:y|ed|ing)?\s+(?:\w+\s+){0,3}?(?:to|at)\b|\byou\s+live\s+at\b"
+          r"|\b(?:dropped\s+off|left)\s+at\b",
+    "id": r"\balamat\s+(?:(?:pengiriman|rumah|tinggal|penagihan|terdaftar|baru|lama)\s+)?"
+          r"(?:Kakak|Kak|Anda|kamu|Bapak|Ibu|Bpk|Pak|Bu|Mas|Mbak|Agan|Gan|Sis)\b"
+          r"|\balamat\s+(?:pengiriman|rumah|tinggal|penagihan|terdaftar)\b|\bberalamat\b"
+          r"|\b(?:dikirim|dikirimkan|diantar|diantarkan|diantarin|dijemput)\s+(?:\w+\s+){0,3}?(?:ke|di)\b",
+    "ms": r"\balamat\s+(?:(?:penghantaran|rumah|kediaman|berdaftar|baharu|lama)\s+)?"
+          r"(?:tuan|puan|encik|cik|anda|awak|kamu|abang|akak|kak|bang)\b"
+          r"|\balamat\s+(?:penghantaran|rumah|kediaman|berdaftar)\b|\bberalamat\b"
+          r"|\b(?:dihantar|dihantarkan|hantar)\s+(?:\w+\s+){0,3}?(?:ke|di)\b",
+    "fa": r"(?:آدرس|نشانی)[\s\u200c]*(?:(?:منزل|تحویل|پستی|ثبت[\s\u200c]?شده)(?:[\s\u200c]*(?:شما|تون))?"
+          r"|شما|تون|ت)(?=[\s\u200c:،,]|$)|(?:ارسال|تحویل|فرستاده)[^.!?؟\n]{0,30}?به(?=\s)",
+}
+_ADDRESS_BODY = {
+    "en": r"\b\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?,?\s+(?:[A-Z][\w'’-]*\.?\s+){1,3}"
+          r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Close|Court|Ct|"
+          r"Crescent|Cres|Place|Pl|Terrace|Tce|Grove|Gardens|Square|Sq|Parkway|Pkwy|Highway|Hwy|"
+          r"Row|Walk|Mews)\b\.?",
+    "id": r"\b(?:Jl|Jln|Jalan|Gg|Gang|Lorong|Lrg|Komplek|Kompleks|Komp|Perumahan|Perum|Taman|Tmn|"
+          r"Persiaran|Lebuh|Blok)\.?\s+[^,.!?\n]{1,40}?\s(?:No|Nomor|Nombor)\.?\s?\d{1,5}[A-Za-z]?\b"
+          r"|\b(?:No|Nomor|Nombor|Lot)\.?\s?\d{1,5}[A-Za-z]?,?\s+(?:Jl|Jln|Jalan|Lorong|Lrg|Taman|Tmn|"
+          r"Persiaran|Lebuh)\b\.?(?:\s+[A-Z]\w*){1,3}",
+    "fa": r"(?:خیابان|کوچه|بلوار|میدان|بزرگراه)[^.!?؟\n]{1,60}?پلاک[\s\u200c]*\d{1,5}",
+}
+_ADDRESS_BODY["ms"] = _ADDRESS_BODY["id"]
+# the brand's own place between the cue and the street: "delivered to our store at …"
+_ADDRESS_OURS = {
+    "en": r"\b(?:our|us|we|store|shop|branch|office|warehouse|depot|hub|locker|counter)\b",
+    "id": r"\b(?:kami|kita|toko|gerai|cabang|kantor|gudang|agen|loket)\b",
+    "ms": r"\b(?:kami|kita|kedai|cawangan|pejabat|gudang|kaunter)\b",
+    "fa": r"(?:^|[\s\u200c])(?:ما|فروشگاه|شعبه|دفتر|انبار)(?=[\s\u200c:،,.]|$)",
+}
+_ADDRESS = {lang: (re.compile(f"(?i:{_ADDRESS_CUE[lang]})"),
+                   re.compile(_ADDRESS_BODY[lang]),
+                   re.compile(f"(?i:{_ADDRESS_OURS[lang]})")) for lang in _ADDRESS_CUE}
+# a sentence ends at . ! ? or a line break, but not at a street word's abbreviation ("Jl. Melati")
+_ABBREVIATIONS = ("Jl", "Jln", "Gg", "Lrg", "Tmn", "Komp", "Perum", "No", "St", "Rd", "Ave", "Dr",
+                  "Blvd", "Pl", "Sq", "Apt", "Ct", "Cres")
+_SENTENCE_END = re.compile("".join(rf"(?<!\b{a})" for a in _ABBREVIATIONS)
+                           + r"[.!?؟\n](?:\s|$)")
+
+
+def _addresses(text: str, lang: str) -> list[tuple[int, int]]:
+    """Spans of the streets with a house number that follow a cue in the same sentence, at most
+    80 characters before them. Streets are rare, so they are found first and each looks back
+    a bounded way: linear in the text."""
+    if lang not in _ADDRESS or not _DIGIT.search(text):
+        return []
+    cue, body, ours = _ADDRESS[lang]
+    out: list[tuple[int, int]] = []
+    for street in body.finditer(text):
+        lookback = max(0, street.start() - 80)
+        for found in cue.finditer(text, lookback, street.start()):
+            if (not _SENTENCE_END.search(text, found.end(), street.start())
+                    and not ours.search(text, found.start(), street.start())):
+                out.append(street.span())
+                break
+    return out
 
 
 def _digits(text: str) -> str:
@@ -87,6 +155,7 @@ class PiiRule:
     def __init__(self, rule: Rule, lang: str) -> None:
         self.rule = rule
         self.kind = rule.params["pii"]
+        self.lang = lang
         self.region = REGION.get(lang, "US")
         self.other_regions = OTHER_REGIONS.get(lang, ())
 
@@ -109,6 +178,8 @@ class PiiRule:
                 if 13 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 1:
                     spans.append(m.span())
             return spans
+        if self.kind == "address":
+            return _addresses(text, self.lang)
         if self.kind == "account":
             return ([m.span(1) for m in _ACCOUNT.finditer(text)]
                     + [m.span() for m in _SHEBA.finditer(text)])
