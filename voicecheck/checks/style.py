@@ -241,8 +241,13 @@ class StyleRule:
             run = words[i:j + 1]
             # a name the writer set in bold or italics (*BANK NEGARA MALAYSIA*) is a label
             marked = text[max(0, run[0].start() - 4):run[0].start()].rstrip()[-1:] in ("*", "_")
-            loud = len(run) >= 2 or (len(run[0].group()) >= 5 and not _acronym(run[0].group()))
             start, end = run[0].start(), run[-1].end()
+            # short codes joined without a space are one code, not words: a route (HKG-KUL,
+            # KUL/KCH), a pair of acronyms (ID-EN)
+            joined = len(run) >= 2 and all(len(m.group()) <= 4 for m in run) and not any(
+                c.isspace() for c in text[start:end])
+            loud = not joined and (len(run) >= 2 or (len(run[0].group()) >= 5
+                                                     and not _acronym(run[0].group())))
             if loud and not marked:
                 if labels is None:
                     labels = _Labels(text)
