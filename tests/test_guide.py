@@ -300,19 +300,23 @@ def test_inline_guide_phrases_are_validated_too():
 
 
 def test_soft_channel_limit_is_a_warning_and_a_hard_one_an_error():
-    """An SMS over 160 characters arrives in parts (soft_limit in the default guide); a public X
-    reply over 280 is cut."""
-    long_reply = "We've moved your appointment to Tuesday at 10:20am. " * 6
+    """An SMS over two parts costs more (soft_limit in the default guide); a public X reply
+    over 280 is cut."""
+    long_reply = "We've moved your appointment to Tuesday at 10:20am. " * 6  # 312: 3 GSM parts
     checker = Checker()
     sms = [f for f in checker.check(long_reply, lang="en", channel="sms").findings
            if f.code == "VC303"]
     x = [f for f in checker.check(long_reply, lang="en", channel="twitter_public").findings
          if f.code == "VC303"]
-    assert [f.severity for f in sms] == ["warning"] and "arrives in parts" in sms[0].message
+    assert [f.severity for f in sms] == ["warning"] and "3 parts" in sms[0].message
     assert [f.severity for f in x] == ["error"]
     hard = Checker(guide_from_mapping({"channels": {"sms": {"max_chars": 160,
                                                             "soft_limit": False}}}))
     assert [f.severity for f in hard.check(long_reply, lang="en", channel="sms").findings
             if f.code == "VC303"] == ["error"]
+    # a guide's own max_chars still counts when the parts are within max_parts
+    two_parts = long_reply[:200]
+    assert [f.message for f in hard.check(two_parts, lang="en", channel="sms").findings
+            if f.code == "VC303"] == ["200 characters is over the 160-character limit of sms"]
     with pytest.raises(VoicecheckError):
         guide_from_mapping({"channels": {"sms": {"max_chars": 160, "soft_limit": "yes"}}})

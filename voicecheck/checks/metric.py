@@ -15,6 +15,7 @@ from typing import Any
 from voicecheck.checks.base import Context, Rule, fill, make_finding
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
+from voicecheck.text.lengths import sms_cut, sms_length, x_cut, x_length
 from voicecheck.text.metrics import flesch, lix
 
 _LETTER = re.compile(r"[^\W\d_]")  # a word with at least one letter
@@ -95,7 +96,7 @@ def _sentences(draft: Draft) -> list[tuple[int, int]]:
     return found
 
 
-PARAMS = {"metric": "str"}
+PARAMS = {"metric": "str", "parts_message": "str"}
 METRICS = ("sentence_length", "reading_ease", "reply_length")
 
 
@@ -156,17 +157,46 @@ class MetricRule:
 
     def _reply_length(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
         channel = ctx.guide.channel(ctx.channel)
-        if channel is None or not channel.max_chars:
+        if channel is None:
             return []
         text = draft.original.rstrip()
-        if len(text) <= channel.max_chars:
+        if channel.name == "sms" and channel.max_parts:
+            parts = self._sms_parts(draft, text, channel, severity)
+            if parts:
+                return parts  # a guide's own `max_chars` still counts when the parts are fine
+        if not channel.max_chars:
             return []
-        message = fill(self.rule.message, count=len(text), limit=channel.max_chars,
+        # X counts a link as 23 and an emoji as 2 (twitter-text); other channels count characters
+        weighted = channel.name == "twitter_public"
+        count = x_length(text) if weighted else len(text)
+        if count <= channel.max_chars:
+            return []
+        message = fill(self.rule.message, count=count, limit=channel.max_chars,
                        channel=channel.name)
+        if weighted and count != len(text):
+            message += " (as X counts them: a link is 23, an emoji 2)"
+        start = x_cut(text, channel.max_chars) if weighted else channel.max_chars
         if channel.soft_limit:  # not cut off, only split or dearer: never more than a warning
             severity = "warning" if severity == "error" else severity
             message += " (it arrives in parts)"
-        return [make_finding(self.rule, severity, draft, channel.max_chars, len(text), message)]
+        return [make_finding(self.rule, severity, draft, start, len(text), message)]
+
+    def _sms_parts(self, draft: Draft, text: str, channel: Any, severity: str) -> list[Finding]:
+        """An SMS over the guide's `max_parts`, counted as the network splits it (GSM-7 or,
+        with one character outside that alphabet, UCS-2)."""
+        length = sms_length(text)
+        if length.parts <= channel.max_parts:
+            return []
+        encoding = (f"Unicode because of '{length.unicode}', {length.single} in one part and "
+                    f"{length.per_part} per part" if length.unicode
+                    else f"{length.single} in one part and {length.per_part} per part")
+        message = fill(self.rule.params.get("parts_message", self.rule.message), count=len(text),
+                       parts=length.parts, limit=channel.max_parts, channel=channel.name,
+                       encoding=encoding)
+        if channel.soft_limit:
+            severity = "warning" if severity == "error" else severity
+        start = sms_cut(text, channel.max_parts)
+        return [make_finding(self.rule, severity, draft, start, len(text), message)]
 
 
 def compile_rule(rule: Rule, lang: str) -> Any:

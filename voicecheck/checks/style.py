@@ -13,6 +13,8 @@ from typing import Any
 from voicecheck.checks.base import Context, Rule, fill, make_finding
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
+from voicecheck.text.lengths import EMOJI as _EMOJI
+from voicecheck.text.lengths import NOT_EMOJI as _NOT_EMOJI
 
 PARAMS = {"style": "str"}
 STYLES = ("exclamation", "repeated_punctuation", "caps", "emoji")
@@ -24,13 +26,6 @@ _UPPER_PAIR = re.compile(r"[A-Z]{2}")
 # In ASCII text, the _WORD matches that are all capitals: whole letter runs of [A-Z]{2,}
 _ASCII_CAPS = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
 _SIGN_MARKS = "^-\u2013\u2014~/"  # "… ^DS", "– JH", "-DA": an agent's initials signing a reply
-_PICTO = ("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF"
-          "\u3030\u303D\u3297\u3299\u00A9\u00AE\u203C\u2049\u2122\u2139]")
-_EMOJI = re.compile(
-    f"(?:[\U0001F1E6-\U0001F1FF]{{2}}|{_PICTO}[\uFE0F\U0001F3FB-\U0001F3FF]*"
-    f"(?:\u200D{_PICTO}[\uFE0F\U0001F3FB-\U0001F3FF]*)*|[0-9#*]\uFE0F?\u20E3)"
-)
-_NOT_EMOJI = frozenset("\u00A9\u00AE\u2122")
 
 
 _VOWELS = frozenset("AEIOUY")

@@ -43,6 +43,9 @@ class Channel:
     public: bool = False
     # a soft limit is a cost, not a cut: an SMS over 160 characters arrives in several parts
     soft_limit: bool = False
+    # SMS parts as the network splits the message (GSM-7 or UCS-2); for `sms` it replaces
+    # `max_chars`
+    max_parts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +209,7 @@ def _build(data: dict[str, Any], source: str | None) -> Guide:
     address = {lang: "any" for lang in LANGS}
     address.update(voice.get("address", {}))
     channels = {name: Channel(name, spec.get("max_chars"), spec.get("public", False),
-                              spec.get("soft_limit", False))
+                              spec.get("soft_limit", False), spec.get("max_parts"))
                 for name, spec in data.get("channels", {}).items()}
     rules = {}
     rule_lines = {}

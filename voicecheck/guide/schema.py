@@ -223,7 +223,7 @@ GUIDE = mapping({
     }),
     "channels": keyed(channel_name, mapping({
         "max_chars": number(1, 100_000, integer=True), "public": boolean,
-        "soft_limit": boolean,
+        "soft_limit": boolean, "max_parts": number(1, 255, integer=True),
     })),
     "style": mapping({
         "max_exclamations": number(0, 1000, integer=True),
