@@ -175,7 +175,8 @@ class MetricRule:
                        channel=channel.name)
         if weighted and count != len(text):
             message += " (as X counts them: a link is 23, an emoji 2)"
-        start = x_cut(text, channel.max_chars) if weighted else channel.max_chars
+        # (X counts the NFC form; a decomposed text can count past the limit only there)
+        start = min(x_cut(text, channel.max_chars), len(text) - 1) if weighted else channel.max_chars
         if channel.soft_limit:  # not cut off, only split or dearer: never more than a warning
             severity = "warning" if severity == "error" else severity
             message += " (it arrives in parts)"

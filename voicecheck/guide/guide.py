@@ -41,10 +41,10 @@ class Channel:
     name: str
     max_chars: int | None = None
     public: bool = False
-    # a soft limit is a cost, not a cut: an SMS over 160 characters arrives in several parts
+    # a soft limit is a cost, not a cut: a longer SMS arrives in more parts
     soft_limit: bool = False
-    # SMS parts as the network splits the message (GSM-7 or UCS-2); for `sms` it replaces
-    # `max_chars`
+    # `sms` only: parts as the network splits the message (GSM-7 or UCS-2), checked before
+    # `max_chars` (which a guide may still set)
     max_parts: int | None = None
 
 
