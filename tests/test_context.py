@@ -301,3 +301,13 @@ def test_spans_inside_an_exception_are_dropped_as_by_testing_every_pair(spans, c
 
     naive = [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in covers)]
     assert _outside(spans, covers) == naive
+
+
+@pytest.mark.parametrize(("text", "situation"), [
+    ("thanksss so muchhh", "thanks"), ("makasihhh kakkk", "thanks"),
+    ("مرسییییی جم هام اومد 😍", "thanks"), ("WHERE IS MY ORDERRRR???", "anger"),
+])
+def test_letters_stretched_for_feeling_read_as_the_word(text, situation):
+    from voicecheck.checks.context import analyze_customer
+
+    assert situation in analyze_customer(text).situations

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voicecheck.engine import Checker
-from voicecheck.text.lengths import (GSM7, GSM7_EXTENSION, sms_cut, sms_length, x_cut,
+from voicecheck.text.lengths import (GSM7, GSM7_EXTENSION, SMART, sms_cut, sms_length, x_cut,
                                      x_length)
 
 
@@ -28,7 +28,9 @@ def test_x_length(text, length):
 @pytest.mark.parametrize(("text", "parts", "units", "unicode"), [
     ("a" * 160, 1, 160, None), ("a" * 161, 2, 161, None), ("a" * 306, 2, 306, None),
     ("a" * 307, 3, 307, None), ("{}" + "a" * 158, 2, 162, None),   # extension characters: 2
-    ("’" + "a" * 69, 1, 70, "’"), ("’" + "a" * 70, 2, 71, "’"), ("😊" * 35, 1, 70, "😊"),
+    ("’" + "a" * 159, 1, 160, None), ("…" + "a" * 158, 2, 161, None),  # sent as ' and ...
+    ("é" + "a" * 69, 1, 70, None), ("ą" + "a" * 69, 1, 70, "ą"), ("ą" + "a" * 70, 2, 71, "ą"),
+    ("😊" * 35, 1, 70, "😊"),
     ("سلام " * 27, 3, 135, "س"), ("", 0, 0, None),
 ])
 def test_sms_length(text, parts, units, unicode):
@@ -37,12 +39,12 @@ def test_sms_length(text, parts, units, unicode):
 
 
 def _units(text: str, unicode: bool) -> int:
-    return sum((2 if ord(c) > 0xFFFF else 1) if unicode else (2 if c in GSM7_EXTENSION else 1)
-               for c in text)
+    return sum((2 if ord(c) > 0xFFFF else 1) if unicode
+               else (2 if c in GSM7_EXTENSION else len(SMART.get(c, c))) for c in text)
 
 
 def _sms_brute(text: str) -> tuple[int, int]:
-    unicode = any(c not in GSM7 and c not in GSM7_EXTENSION for c in text)
+    unicode = any(c not in GSM7 and c not in GSM7_EXTENSION and c not in SMART for c in text)
     units = _units(text, unicode)
     single, per = (70, 67) if unicode else (160, 153)
     if not units:
@@ -53,7 +55,7 @@ def _sms_brute(text: str) -> tuple[int, int]:
     return parts, units
 
 
-_SMS_PIECES = list("aZ0 .,{}€[]’é😊س\n") + ["👩‍👧"]
+_SMS_PIECES = list("aZ0 .,{}€[]’…–é😊س\n") + ["👩‍👧"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -98,9 +100,10 @@ def test_a_long_link_fits_an_x_reply_and_emoji_count_twice():
 
 def test_sms_finding_names_the_character_that_made_it_unicode():
     checker = Checker(model=False)
-    text = "Hi Sarah, we’ve moved your appointment. " * 4  # 160 characters, 3 Unicode parts
+    text = "Hi Sarah 👋 we’ve moved your appointment – see you! " * 3  # 153: 3 Unicode parts
     found = [f for f in checker.check(text, lang="en", channel="sms").findings if f.code == "VC303"]
     assert [f.severity for f in found] == ["warning"]
-    assert "3 parts" in found[0].message and "because of '’'" in found[0].message
-    assert not [f for f in checker.check(text.replace("’", "'"), lang="en", channel="sms").findings
+    assert "3 parts" in found[0].message and "because of '👋'" in found[0].message
+    plain = text.replace("👋", "-")  # the curly apostrophe and the dash go as ' and -
+    assert not [f for f in checker.check(plain, lang="en", channel="sms").findings
                 if f.code == "VC303"]

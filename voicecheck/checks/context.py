@@ -204,7 +204,8 @@ def analyze_customer(text: str | None, lang: str | None = None,
     """
     if text is None:
         return None
-    text = text[:CUSTOMER_MAX_CHARS]
+    # letters stretched for feeling ("thanksss", "makasihhh", "مرسییییی") read as the word
+    text = _STRETCHED.sub(r"\1", text[:CUSTOMER_MAX_CHARS])
     if not text.strip():
         return CustomerContext(text, None, note="empty customer message")
     language = lang if lang in LANGS else _identify(text)
@@ -215,6 +216,9 @@ def analyze_customer(text: str | None, lang: str | None = None,
     data = language_context(language)
     draft = make_draft(text, language)
     return _describe(text, draft, data)
+
+
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # a letter three times or more in a row
 
 
 def _describe(text: str, draft: Draft, data: LanguageContext) -> CustomerContext:

@@ -38,6 +38,7 @@ from voicecheck.checks.matcher import PhraseMatcher
 from voicecheck.checks.registry import pack_rules
 from voicecheck.model import MILDER, Finding
 from voicecheck.text.draft import Draft
+from voicecheck.text.langid import speaks
 
 PARAMS = {"check": "str", "situations": "list", "cues": "list", "cues_from": "codes",
           "against": "list", "against_from": "codes", "discount_from": "codes",
@@ -48,6 +49,7 @@ CHECKS = ("acknowledge", "apology", "ownership", "next_step", "thanks", "questio
 NO_CUSTOMER_NEEDED = ("questions", "public_data")
 MAX_QUESTIONS = 2  # three questions or more before any help is an interrogation
 _QUESTION_MARKS = re.compile(r"[?؟]+")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
 _LINK = re.compile(r"https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _DRAFT_KEY = "structure"
 _REPLY_KEY = "structure-reply"
@@ -320,6 +322,10 @@ class StructureRule:
         theirs = customer.language
         if theirs is None or theirs == draft.lang or {theirs, draft.lang} == {"id", "ms"}:
             return []  # Indonesian and Malay are too close to tell apart on a short message
+        if len(_LETTER_WORD.findall(customer.text)) < 3 or speaks(customer.text, draft.lang):
+            # "ok", "thanks!", "hello??" are in no language in particular; a code-mixed
+            # message ("how to add user ke workspace ya?") speaks the reply's language too
+            return []
         names = {"en": "English", "id": "Indonesian", "ms": "Malay", "fa": "Persian"}
         return self._missing(draft, ctx, severity, customer_language=names[theirs],
                              reply_language=names[draft.lang])

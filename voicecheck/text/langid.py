@@ -101,6 +101,45 @@ def _marker_counts(words: list[str]) -> dict[str, tuple[int, int]]:
     return {lang: (counts[slot][0], counts[slot][1]) for slot, lang in enumerate(_COUNTED)}
 
 
+@cache
+def _romanized(lang: str) -> frozenset[str]:
+    """A language's words as written in Latin letters (Persian "Finglish": salam, mersi, lotfan),
+    from `romanized_markers` in rules/<lang>/language.yaml."""
+    import yaml
+
+    path = data_dir("rules") / lang / "language.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return frozenset(data.get("romanized_markers", ()))
+
+
+def speaks(text: str, lang: str) -> bool:
+    """Whether `text` also speaks `lang`: two or more of its marker words, or a fifth of the
+    model's probability among en/id/ms (for Persian: two words of Persian written in Latin
+    letters). A code-mixed message ("how to add user ke workspace ya?") speaks both.
+
+    >>> speaks("hi, how to add new user ke workspace ya? tombol invite nya ga ada di aku", "id")
+    True
+    >>> speaks("salam baste 30 gig ro kharidam fa'al shod?", "fa"), speaks("hello there", "fa")
+    (True, False)
+    >>> speaks("سلام، سفارش من هنوز نرسیده و کسی جواب نمی‌دهد.", "id")
+    False
+    """
+    words = _WORD.findall(text.lower())
+    if lang in _COUNTED:
+        if not text.isascii() and len(_ARABIC.findall(text)) >= len(_LATIN.findall(text)):
+            return False  # Persian script: the Latin-letter model's ranks mean nothing here
+        if _marker_counts(words)[lang][0] >= 2:
+            return True
+        # or the model gives the language (with its sister: Indonesian and Malay share most
+        # words) a fifth of the probability among ours
+        with _LOCK:
+            ranked = dict(_identifier().rank(text[:4000]))
+        family = ("id", "ms") if lang in ("id", "ms") else (lang,)
+        return sum(float(ranked.get(member, 0.0)) for member in family) >= 0.2
+    romanized = _romanized(lang)
+    return sum(word in romanized for word in words) >= 2
+
+
 def identify(text: str, allowed: tuple[str, ...] | None = None) -> LanguageGuess:
     """Best guess of the language of `text` among en, id, ms, fa, or among `allowed` (the
     guide's languages) when the free guess is not one of them — a brand that answers in
