@@ -5,7 +5,10 @@
 * replies per second with language identification (--lang auto)
 * resident memory (RSS) with all four languages loaded
 
-    python bench/bench_check.py [--no-model]
+    python bench/bench_check.py [--no-model] [--channel twitter_public|sms|...]
+
+`--channel` checks every reply as sent on that channel (public channels run the personal-data
+rules, X and SMS count lengths their own way); the default is no channel.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ def percentile(values: list[float], p: float) -> float:
 
 def main() -> None:
     with_model = "--no-model" not in sys.argv
+    channel = sys.argv[sys.argv.index("--channel") + 1] if "--channel" in sys.argv[:-1] else None
     checker = Checker(model=None if with_model else False)
     print(f"# bench_check — {time.strftime('%Y-%m-%d')} — {machine()} — "
-          f"{'rules + tone model' if with_model else 'rules only (--no-model)'}")
+          f"{'rules + tone model' if with_model else 'rules only (--no-model)'}"
+          + (f" — channel {channel}" if channel else ""))
     corpus = {}
     for lang in LANGS:
         sample = replies(lang, 45, 75) or replies(lang)
@@ -40,12 +45,12 @@ def main() -> None:
             continue
         corpus[lang] = sample
         for text in sample[:20]:  # warm up: rule compilation, caches
-            checker.check(text, lang=lang)
+            checker.check(text, lang=lang, channel=channel)
         timings = []
         for _ in range(max(1, 3000 // len(sample))):
             for text in sample:
                 start = time.perf_counter()
-                checker.check(text, lang=lang)
+                checker.check(text, lang=lang, channel=channel)
                 timings.append((time.perf_counter() - start) * 1000)
         words = statistics.mean(len(t.split()) for t in sample)
         print(f"{lang}: {len(timings)} checks of {words:.0f}-word replies: "
@@ -54,13 +59,13 @@ def main() -> None:
     batch = (mixed * (2000 // max(1, len(mixed)) + 1))[:2000]
     start = time.perf_counter()
     for lang, text in batch:
-        checker.check(text, lang=lang)
+        checker.check(text, lang=lang, channel=channel)
     elapsed = time.perf_counter() - start
     print(f"throughput: {len(batch)} replies in {elapsed:.2f} s = {len(batch) / elapsed:,.0f} replies/s "
           "(one process, language given)")
     start = time.perf_counter()
     for _lang, text in batch:
-        checker.check(text)
+        checker.check(text, channel=channel)
     elapsed = time.perf_counter() - start
     print(f"throughput with language id: {len(batch) / elapsed:,.0f} replies/s")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

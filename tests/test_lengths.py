@@ -30,7 +30,7 @@ def test_x_length(text, length):
     ("a" * 307, 3, 307, None), ("{}" + "a" * 158, 2, 162, None),   # extension characters: 2
     ("’" + "a" * 159, 1, 160, None), ("…" + "a" * 158, 2, 161, None),  # sent as ' and ...
     ("é" + "a" * 69, 1, 70, None), ("ą" + "a" * 69, 1, 70, "ą"), ("ą" + "a" * 70, 2, 71, "ą"),
-    ("😊" * 35, 1, 70, "😊"),
+    ("😊" * 35, 1, 70, "😊"), ("use `code`", 1, 10, "`"), ("tab\there", 1, 8, "\t"),
     ("سلام " * 27, 3, 135, "س"), ("", 0, 0, None),
 ])
 def test_sms_length(text, parts, units, unicode):
@@ -55,7 +55,7 @@ def _sms_brute(text: str) -> tuple[int, int]:
     return parts, units
 
 
-_SMS_PIECES = list("aZ0 .,{}€[]’…–é😊س\n") + ["👩‍👧"]
+_SMS_PIECES = list("aZ0 .,{}€[]’…–é😊س\n`^|\f") + ["👩‍👧"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -72,17 +72,32 @@ def test_sms_length_equals_brute_force_and_the_cut_fits(text):
             assert _units(text[:cut + 1], unicode) > capacity
 
 
+def _pieces(text: str) -> list[tuple[int, int, int]]:
+    """Oracle: (start, end, weight) of every link, emoji sequence and other character."""
+    from voicecheck.text.lengths import _light, _marks
+
+    pieces, at = [], 0
+    for start, end, weight in _marks(text):
+        pieces += [(i, i + 1, 1 if _light(text[i]) else 2) for i in range(at, start)]
+        pieces.append((start, end, weight))
+        at = end
+    return pieces + [(i, i + 1, 1 if _light(text[i]) else 2) for i in range(at, len(text))]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(list("ab .:/@-😊漢س") + ["https://", "www.", ".com", "👩‍👧"]),
                 max_size=60).map("".join))
-def test_x_cut_is_where_the_count_passes_the_limit(text):
-    total = x_length(text)
-    assert total >= 0
-    for limit in (10, 40):
-        cut = x_cut(text, limit)
-        assert 0 <= cut <= len(text)
-        if total <= limit:
-            assert cut == len(text)
+def test_x_length_and_cut_equal_a_character_by_character_count(text):
+    pieces = _pieces(text)
+    assert x_length(text) == sum(weight for *_, weight in pieces)  # NFC changes none of these
+    for limit in (0, 10, 40, 500):
+        total, expected = 0, len(text)
+        for start, _end, weight in pieces:
+            total += weight
+            if total > limit:
+                expected = start
+                break
+        assert x_cut(text, limit) == expected
 
 
 def test_a_long_link_fits_an_x_reply_and_emoji_count_twice():

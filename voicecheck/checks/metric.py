@@ -196,7 +196,7 @@ class MetricRule:
                        encoding=encoding)
         if channel.soft_limit:
             severity = "warning" if severity == "error" else severity
-        start = sms_cut(text, channel.max_parts)
+        start = sms_cut(text, channel.max_parts, length)
         return [make_finding(self.rule, severity, draft, start, len(text), message)]
 
 

@@ -123,6 +123,11 @@ def _addresses(text: str, lang: str) -> list[tuple[int, int]]:
     return out
 
 
+# what each named identity number's pattern starts with, as plain substrings: a reply without
+# any of them is not searched by those patterns at all (they are case-blind alternations, slow)
+_ID_NAMES = ("nik", "ktp", "induk", "ملی", "national code", "ssn", "social security")
+
+
 def _digits(text: str) -> str:
     """The digits of `text` as ASCII, whatever their script (۱۲۳ -> 123)."""
     return "".join(str(int(c)) for c in text if c.isdecimal())
@@ -167,6 +172,9 @@ class PiiRule:
         if self.kind == "national_id":
             if len(_DIGIT.findall(text)) < 9:
                 return []  # the shortest, a Social Security number, has 9
+            lowered = text.lower()
+            if not any(name in lowered for name in _ID_NAMES):
+                return [m.span() for m in _MYKAD.finditer(text)]  # no number's name at all
             return sorted(
                 [m.span() for m in _MYKAD.finditer(text)]
                 + [m.span(1) for pattern in (_NIK, _MELLI, _SSN) for m in pattern.finditer(text)

@@ -62,18 +62,6 @@ def _light(char: str) -> bool:
     return any(lo <= code <= hi for lo, hi in _X_LIGHT)
 
 
-def _x_pieces(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, weight) of each link, emoji sequence and other character, in order."""
-    pieces: list[tuple[int, int, int]] = []
-    at = 0
-    for start, end, weight in _marks(text):
-        pieces.extend((i, i + 1, 1 if _light(text[i]) else 2) for i in range(at, start))
-        pieces.append((start, end, weight))
-        at = end
-    pieces.extend((i, i + 1, 1 if _light(text[i]) else 2) for i in range(at, len(text)))
-    return pieces
-
-
 def _weight(text: str) -> int:
     """Characters weighing 1 count once, all others twice."""
     if text.isascii():
@@ -121,12 +109,24 @@ def x_length(text: str) -> int:
 
 
 def x_cut(text: str, limit: int) -> int:
-    """Index in `text` (not normalised) of the first character past `limit` as X counts."""
-    total = 0
-    for start, _end, weight in _x_pieces(text):
-        total += weight
+    """Index in `text` (not normalised) of the first character past `limit` as X counts.
+    Plain stretches between links and emoji are measured whole, so a reply costs a few
+    microseconds, not a loop over its characters."""
+    total = at = 0
+    for start, end, weight in [*_marks(text), (len(text), len(text), 0)]:
+        plain = text[at:start]
+        size = _weight(plain)
+        if total + size > limit:
+            if plain.isascii() or not _HEAVY.search(plain):
+                return at + limit - total  # every character weighs 1
+            for i, char in enumerate(plain):
+                total += 1 if _light(char) else 2
+                if total > limit:
+                    return at + i
+        total += size + weight
         if total > limit:
-            return start
+            return start  # the link or emoji that passes the limit
+        at = end
     return len(text)
 
 
@@ -143,6 +143,9 @@ SMART = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "
          "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
          "\u2015": "-", "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
          "\u2007": " ", "\u200a": " "}
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")  # two UTF-16 units each (most emoji)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,13 +169,26 @@ def _unit(char: str, unicode: bool) -> int:
     return 2 if char in GSM7_EXTENSION else len(SMART.get(char, char))
 
 
+# in ASCII text, the characters outside GSM-7 (a backtick, control characters) and those of
+# its extension table
+_ASCII_NOT_GSM = re.compile("[\x00-\x09\x0b\x0e-\x1f\x7f`]")
+_ASCII_EXTENSION = re.compile("[\\^{}\\\\\\[~\\]|\x0c]")
+
+
 def sms_length(text: str) -> SmsLength:
     """Parts, units and encoding of `text` sent as one SMS."""
+    if text.isascii():
+        odd = _ASCII_NOT_GSM.search(text)
+        unicode = odd.group() if odd else None
+        units = len(text) + (0 if odd else len(_ASCII_EXTENSION.findall(text)))
+        single, per_part = (70, 67) if unicode else (160, 153)
+        parts = 0 if not units else (1 if units <= single else -(-units // per_part))
+        return SmsLength(parts, units, unicode)
     chars = set(text)
     outside = chars - GSM7 - GSM7_EXTENSION - SMART.keys()
     unicode = next(c for c in text if c in outside) if outside else None
     if unicode is not None:
-        units = len(text) + (0 if text.isascii() else sum(1 for c in text if ord(c) > 0xFFFF))
+        units = len(text) + (0 if text.isascii() else len(_ASTRAL.findall(text)))
     else:
         units = len(text) + sum(text.count(c) for c in chars & GSM7_EXTENSION) + sum(
             text.count(c) * (len(SMART[c]) - 1) for c in chars & SMART.keys())
@@ -181,10 +197,13 @@ def sms_length(text: str) -> SmsLength:
     return SmsLength(parts, units, unicode)
 
 
-def sms_cut(text: str, parts: int) -> int:
-    """Index of the first character that does not fit in `parts` parts."""
-    length = sms_length(text)
+def sms_cut(text: str, parts: int, length: SmsLength | None = None) -> int:
+    """Index of the first character that does not fit in `parts` parts (`length`: the text's
+    `sms_length`, when the caller has it)."""
+    length = length or sms_length(text)
     capacity = length.single if parts == 1 else parts * length.per_part
+    if length.units == len(text):  # every character is one unit
+        return min(capacity, len(text))
     total = 0
     for i, char in enumerate(text):
         total += _unit(char, length.unicode is not None)
