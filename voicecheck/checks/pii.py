@@ -64,15 +64,20 @@ _ADDRESS_CUE = {
     "en": r"\b(?:your|ur)\s+(?:(?:home|delivery|shipping|billing|postal|mailing|registered|new|"
           r"old|current|correct)\s+)?(?:address|home|house|flat|apartment|place)\b"
           r"|\bdeliver(?:y|ed|ing)?\s+(?:\w+\s+){0,3}?(?:to|at)\b|\byou\s+live\s+at\b"
+          r"|\b(?:your|ur)\s+(?:trip|ride|journey|pick-?up|drop-?off)\s+(?:\w+\s+){0,2}?(?:from|to|at)\b"
           r"|\b(?:dropped\s+off|left)\s+at\b",
     "id": r"\balamat\s+(?:(?:pengiriman|rumah|tinggal|penagihan|terdaftar|baru|lama)\s+)?"
           r"(?:Kakak|Kak|Anda|kamu|Bapak|Ibu|Bpk|Pak|Bu|Mas|Mbak|Agan|Gan|Sis)\b"
           r"|\balamat\s+(?:pengiriman|rumah|tinggal|penagihan|terdaftar)\b|\bberalamat\b"
-          r"|\b(?:dikirim|dikirimkan|diantar|diantarkan|diantarin|dijemput)\s+(?:\w+\s+){0,3}?(?:ke|di)\b",
+          r"|\b(?:dikirim|dikirimkan|diantar|diantarkan|diantarin|dijemput)\s+(?:\w+\s+){0,3}?(?:ke|di)\b"
+          r"|\b(?:perjalanan|titik jemput|lokasi jemput|penjemputan)\s+(?:Kakak|Kak|Anda|kamu|Bapak|Ibu)"
+          r"\s+(?:\w+\s+){0,2}?(?:dari|ke|di)\b",
     "ms": r"\balamat\s+(?:(?:penghantaran|rumah|kediaman|berdaftar|baharu|lama)\s+)?"
           r"(?:tuan|puan|encik|cik|anda|awak|kamu|abang|akak|kak|bang)\b"
           r"|\balamat\s+(?:penghantaran|rumah|kediaman|berdaftar)\b|\bberalamat\b"
-          r"|\b(?:dihantar|dihantarkan|hantar)\s+(?:\w+\s+){0,3}?(?:ke|di)\b",
+          r"|\b(?:dihantar|dihantarkan|hantar)\s+(?:\w+\s+){0,3}?(?:ke|di)\b"
+          r"|\b(?:perjalanan|lokasi ambil|lokasi pengambilan)\s+(?:tuan|puan|encik|cik|anda|awak)"
+          r"\s+(?:\w+\s+){0,2}?(?:dari|ke|di)\b",
     "fa": r"(?:آدرس|نشانی)[\s\u200c]*(?:(?:منزل|تحویل|پستی|ثبت[\s\u200c]?شده)(?:[\s\u200c]*(?:شما|تون))?"
           r"|شما|تون|ت)(?=[\s\u200c:،,]|$)|(?:ارسال|تحویل|فرستاده)[^.!?؟\n]{0,30}?به(?=\s)",
 }
