@@ -49,6 +49,7 @@ _LONG_NUMBER = re.compile(r"(?<![\d])[A-Z]{0,4}[-#]?\d{6,}(?![\d])")
 # not a promo code (SPRING10) or an amount (RM200), which are longer or shorter
 _CODE = re.compile(r"(?<![\w-])(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6}(?![\w-])")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # a letter three times or more in a row
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _PERSIAN_ONLY = re.compile(r"[پچژگی]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -216,9 +217,6 @@ def analyze_customer(text: str | None, lang: str | None = None,
     data = language_context(language)
     draft = make_draft(text, language)
     return _describe(text, draft, data)
-
-
-_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # a letter three times or more in a row
 
 
 def _describe(text: str, draft: Draft, data: LanguageContext) -> CustomerContext:

@@ -177,8 +177,8 @@ class MetricRule:
             message += " (as X counts them: a link is 23, an emoji 2)"
         # (X counts the NFC form; a decomposed text can count past the limit only there)
         start = min(x_cut(text, channel.max_chars), len(text) - 1) if weighted else channel.max_chars
-        if channel.soft_limit:  # not cut off, only split or dearer: never more than a warning
-            severity = "warning" if severity == "error" else severity
+        if channel.soft_limit:
+            severity = _soft(severity)
             message += " (it arrives in parts)"
         return [make_finding(self.rule, severity, draft, start, len(text), message)]
 
@@ -195,9 +195,15 @@ class MetricRule:
                        parts=length.parts, limit=channel.max_parts, channel=channel.name,
                        encoding=encoding)
         if channel.soft_limit:
-            severity = "warning" if severity == "error" else severity
+            severity = _soft(severity)
         start = sms_cut(text, channel.max_parts, length)
         return [make_finding(self.rule, severity, draft, start, len(text), message)]
+
+
+def _soft(severity: str) -> str:
+    """A channel's soft limit is a cost, not a cut (split or dearer): never more than a
+    warning."""
+    return "warning" if severity == "error" else severity
 
 
 def compile_rule(rule: Rule, lang: str) -> Any:

@@ -172,8 +172,6 @@ class PiiRule:
     def _spans(self, text: str) -> list[tuple[int, int]]:
         if self.kind == "email":
             return [m.span() for m in _EMAIL.finditer(text)]
-        if self.kind == "card" and len(_DIGIT.findall(text)) < 13:
-            return []  # a card number has 13-19 digits
         if self.kind == "national_id":
             if len(_DIGIT.findall(text)) < 9:
                 return []  # the shortest, a Social Security number, has 9
@@ -185,6 +183,8 @@ class PiiRule:
                 + [m.span(1) for pattern in (_NIK, _MELLI, _SSN) for m in pattern.finditer(text)
                    if not _placeholder_digits(_digits(m.group(1)))])
         if self.kind == "card":
+            if len(_DIGIT.findall(text)) < 13:
+                return []  # a card number has 13-19 digits
             spans = []
             for m in _CARD.finditer(text):
                 digits = re.sub(r"\D", "", m.group())

@@ -38,16 +38,37 @@ class LanguageGuess:
 
 
 @cache
-def _markers() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+def _pack(lang: str) -> dict[str, Any]:
+    """A language's rules/<lang>/language.yaml, read once."""
     import yaml
 
+    path = data_dir("rules") / lang / "language.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+@cache
+def _markers() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     out = {}
     for lang in LANGUAGES:
-        path = data_dir("rules") / lang / "language.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-        markers = frozenset(data.get("markers", ()))
-        out[lang] = (markers, frozenset(data.get("distinctive", markers)))
+        markers = frozenset(_pack(lang).get("markers", ()))
+        out[lang] = (markers, frozenset(_pack(lang).get("distinctive", markers)))
     return out
+
+
+def _ranks(sample: str) -> dict[str, float]:
+    """The model's probability of each of en/id/ms for `sample` (at most 4,000 characters)."""
+    with _LOCK:
+        return dict(_identifier().rank(sample))
+
+
+def _persian_script(sample: str) -> float | None:
+    """Share of Arabic-script letters when they are at least as many as the Latin ones (the
+    text is Persian by its script), else None."""
+    arabic = 0 if sample.isascii() else len(_ARABIC.findall(sample))
+    if not arabic:
+        return None  # Latin letters are counted only when there is Arabic script to weigh
+    latin = len(_LATIN.findall(sample))
+    return arabic / (arabic + latin) if arabic >= latin else None
 
 
 @cache
@@ -105,11 +126,7 @@ def _marker_counts(words: list[str]) -> dict[str, tuple[int, int]]:
 def _romanized(lang: str) -> frozenset[str]:
     """A language's words as written in Latin letters (Persian "Finglish": salam, mersi, lotfan),
     from `romanized_markers` in rules/<lang>/language.yaml."""
-    import yaml
-
-    path = data_dir("rules") / lang / "language.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return frozenset(data.get("romanized_markers", ()))
+    return frozenset(_pack(lang).get("romanized_markers", ()))
 
 
 def speaks(text: str, lang: str) -> bool:
@@ -126,14 +143,13 @@ def speaks(text: str, lang: str) -> bool:
     """
     words = _WORD.findall(text.lower())
     if lang in _COUNTED:
-        if not text.isascii() and len(_ARABIC.findall(text)) >= len(_LATIN.findall(text)):
+        if _persian_script(text[:4000]) is not None:
             return False  # Persian script: the Latin-letter model's ranks mean nothing here
         if _marker_counts(words)[lang][0] >= 2:
             return True
         # or the model gives the language (with its sister: Indonesian and Malay share most
         # words) a fifth of the probability among ours
-        with _LOCK:
-            ranked = dict(_identifier().rank(text[:4000]))
+        ranked = _ranks(text[:4000])
         family = ("id", "ms") if lang in ("id", "ms") else (lang,)
         return sum(float(ranked.get(member, 0.0)) for member in family) >= 0.2
     romanized = _romanized(lang)
@@ -152,8 +168,7 @@ def identify(text: str, allowed: tuple[str, ...] | None = None) -> LanguageGuess
     guess = _identify(text)
     if not allowed or guess.lang in allowed or guess.method == "script":
         return guess
-    with _LOCK:
-        ranked = dict(_identifier().rank(text[:4000]))
+    ranked = _ranks(text[:4000])
     candidates = [lang for lang in allowed if lang in ranked]
     if not candidates:
         return guess
@@ -163,11 +178,9 @@ def identify(text: str, allowed: tuple[str, ...] | None = None) -> LanguageGuess
 
 def _identify(text: str) -> LanguageGuess:
     sample = text[:4000]
-    arabic = 0 if sample.isascii() else len(_ARABIC.findall(sample))
-    if arabic:  # Latin letters are counted only when there is Arabic script to weigh
-        latin = len(_LATIN.findall(sample))
-        if arabic >= latin:
-            return LanguageGuess("fa", arabic / (arabic + latin), "script")
+    share = _persian_script(sample)
+    if share is not None:
+        return LanguageGuess("fa", share, "script")
     words = _WORD.findall(sample.lower())
     counts = _marker_counts(words)
     en = counts["en"][0]
@@ -180,8 +193,7 @@ def _identify(text: str) -> LanguageGuess:
                              "markers")
     if not words:
         return LanguageGuess("en", 0.0, "default")
-    with _LOCK:
-        ranked = dict(_identifier().rank(sample))
+    ranked = _ranks(sample)
     best = max(ranked, key=ranked.get)
     if best in ("id", "ms") and lead:
         # character n-grams are weakest between Indonesian and Malay on short text: each

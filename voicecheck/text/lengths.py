@@ -48,8 +48,7 @@ _URL = re.compile(
     rf"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.){{1,8}}(?:{_TLDS})"
     r"(?![\w@-])(?::\d{1,5})?(?:/[^\s<>\"]{0,2000})?")
 _DOT_LETTER = re.compile(r"\.[^\W\d_]")
-_STOP = frozenset(" \t\n\r\f\v<>\"\u00a0\u200b\u3000")
-_STOP_AT = re.compile(r"[\s<>\"\u200b]")
+_STOP_AT = re.compile(r"[\s<>\"\u200b]")  # where a link's word ends
 _URL_TAIL = ".,;:!?'\")]}\u2019\u201d"
 
 
@@ -78,7 +77,8 @@ def _marks(text: str) -> list[tuple[int, int, int]]:
             continue  # inside a link already found
         # the link is searched for only inside the word around the dot
         start = dot.start()
-        while start > 0 and start > dot.start() - 2100 and text[start - 1] not in _STOP:
+        while (start > 0 and start > dot.start() - 2100
+               and not _STOP_AT.match(text, start - 1)):
             start -= 1
         end = _STOP_AT.search(text, dot.end())
         done = end.start() if end else len(text)
