@@ -2,7 +2,7 @@
 
     kind: structure
     check: acknowledge | apology | ownership | next_step | thanks | questions | public_data
-           | language | address | robotic | customer
+           | language | address | robotic | elsewhere | customer
     situations: [complaint, anger]   # the customer situations that make the element expected
     cues: ["sorry to hear", "I can see"]          # reply words that show the element is there
     cues_from: [VC402]               # …and the cues of these structure rules
@@ -44,13 +44,16 @@ PARAMS = {"check": "str", "situations": "list", "cues": "list", "cues_from": "co
           "against": "list", "against_from": "codes", "discount_from": "codes",
           "except": "list", "validates": "list", "inflect": "bool"}
 CHECKS = ("acknowledge", "apology", "ownership", "next_step", "thanks", "questions",
-          "public_data", "language", "address", "robotic", "customer")
+          "public_data", "language", "address", "robotic", "elsewhere", "customer")
 # checks that judge the reply without the customer's message
 NO_CUSTOMER_NEEDED = ("questions", "public_data")
 MAX_QUESTIONS = 2  # three questions or more before any help is an interrogation
 _QUESTION_MARKS = re.compile(r"[?؟]+")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
 _LINK = re.compile(r"https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+# the exact place to go: a menu path ("Billing > Change plan") or a quoted button or page name
+_PLACE = re.compile(r"[>›→«»“”\"]|\s'[^'\s][^']{0,40}'")
+MAX_ELSEWHERE_WORDS = 30  # a longer reply answers, then says where to read more
 _DRAFT_KEY = "structure"
 _REPLY_KEY = "structure-reply"
 
@@ -351,6 +354,22 @@ class StructureRule:
         if len(boilerplate) < 2 or self._personal(draft, customer):
             return []
         return self._missing(draft, ctx, severity, count=len(boilerplate))
+
+
+    def _elsewhere(self, draft: Draft, ctx: Context, severity: str,
+                   customer: CustomerContext) -> list[Finding]:
+        if not self._expected(customer, draft):
+            return []
+        pointers = self._spans(draft, "against")
+        if not pointers or self._has_cue(draft):
+            return []
+        if _LINK.search(draft.original) or _PLACE.search(draft.original):
+            return []  # it names the page or the menu: that is an answer
+        if sum(1 for t in draft.tokens if t.is_word) > MAX_ELSEWHERE_WORDS:
+            return []
+        start, end = draft.token_span(*pointers[0])
+        message = fill(self.rule.message, match=draft.original[start:end])
+        return [make_finding(self.rule, severity, draft, start, end, message)]
 
 
 def compile_rule(rule: Rule, lang: str) -> Any:
