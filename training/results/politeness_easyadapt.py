@@ -12,10 +12,19 @@ sys.path.insert(0, str(ROOT))
 import numpy as np, scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
-from bench.bench_politeness import DATA, features
 from voicecheck.engine import Checker
 from voicecheck.tone.model import ToneModel
-from voicecheck.tone.train import Sample, split_of, vocabulary
+from voicecheck.tone.train import Sample, group_scale, matrix, split_of, vocabulary
+
+DATA = ROOT.parent / 'shared' / 'data' / 'politeness-stanford' / 'data.jsonl'
+
+
+def features(samples, vocab, idf, vectors, groups):
+    # as bench/bench_politeness.py weighs them (the head's `training.scaled` groups)
+    X = matrix(samples, vocab, idf, vectors)
+    return (X @ sp.diags(group_scale(vocab, groups))).tocsr() if groups else X
+
+
 checker = Checker(model=False)
 shipped = ToneModel.load(ROOT / 'models' / 'tone')
 groups = shipped.manifest['training'].get('scaled', {}).get('politeness', {})
