@@ -311,3 +311,33 @@ def test_letters_stretched_for_feeling_read_as_the_word(text, situation):
     from voicecheck.checks.context import analyze_customer
 
     assert situation in analyze_customer(text).situations
+
+
+_ASKS = "Hi, how long is passport renewal taking right now? I travel in August."
+
+
+@pytest.mark.parametrize(("reply", "flagged"), [
+    ("Processing times are available on our website.", True),
+    # the exact place is an answer: a link, a menu path, a page named in quotes
+    ("Processing times are available on our website: https://example.org/times", False),
+    ("Processing times are available on our website under Passports > Renewals.", False),
+    ("Processing times are available on our website, on the 'Renewal times' page.", False),
+    # a reply that answers at length and then says where to read more
+    ("Renewals take about six weeks right now, so you have time before August. If you are "
+     "travelling sooner, the express service takes five working days and costs 45 dollars. "
+     "Processing times are available on our website.", False),
+])
+def test_points_elsewhere_only_when_the_reply_gives_nothing_else(checker, reply, flagged):
+    codes = {f.code for f in checker.check(reply, lang="en", customer=_ASKS).findings}
+    assert ("VC411" in codes) is flagged
+    # without the customer's message there is nothing the reply failed to answer
+    assert "VC411" not in {f.code for f in checker.check(reply, lang="en").findings}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab '\">›«»:/.\n"), max_size=300))
+def test_points_elsewhere_never_breaks_on_odd_text(checker, noise):
+    report = checker.check("Please refer to the help centre. " + noise, lang="en",
+                           customer=_ASKS)
+    assert all(f.end <= len("Please refer to the help centre. " + noise)
+               for f in report.findings if f.code == "VC411")
