@@ -216,6 +216,13 @@ class StructureRule:
         message = fill(self.rule.message, issue=issue, **values)
         return [make_finding(self.rule, severity, draft, start, end, message)]
 
+    def _present(self, draft: Draft, severity: str, span: tuple[int, int]) -> list[Finding]:
+        """A finding for something the reply has (a request for data, a pointer elsewhere),
+        at its words, which the message quotes as `match`."""
+        start, end = draft.token_span(*span)
+        message = fill(self.rule.message, match=draft.original[start:end])
+        return [make_finding(self.rule, severity, draft, start, end, message)]
+
     # -- the run -------------------------------------------------------------------------
 
     def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
@@ -316,9 +323,7 @@ class StructureRule:
         requests = self._spans(draft, "against")
         if not requests or self._has_cue(draft):
             return []
-        start, end = draft.token_span(*requests[0])
-        message = fill(self.rule.message, match=draft.original[start:end])
-        return [make_finding(self.rule, severity, draft, start, end, message)]
+        return self._present(draft, severity, requests[0])
 
     def _language(self, draft: Draft, ctx: Context, severity: str,
                   customer: CustomerContext) -> list[Finding]:
@@ -355,7 +360,6 @@ class StructureRule:
             return []
         return self._missing(draft, ctx, severity, count=len(boilerplate))
 
-
     def _elsewhere(self, draft: Draft, ctx: Context, severity: str,
                    customer: CustomerContext) -> list[Finding]:
         if not self._expected(customer, draft):
@@ -367,9 +371,7 @@ class StructureRule:
             return []  # it names the page or the menu: that is an answer
         if sum(1 for t in draft.tokens if t.is_word) > MAX_ELSEWHERE_WORDS:
             return []
-        start, end = draft.token_span(*pointers[0])
-        message = fill(self.rule.message, match=draft.original[start:end])
-        return [make_finding(self.rule, severity, draft, start, end, message)]
+        return self._present(draft, severity, pointers[0])
 
 
 def compile_rule(rule: Rule, lang: str) -> Any:
