@@ -175,13 +175,13 @@ class PiiRule:
         if self.kind == "national_id":
             if len(_DIGIT.findall(text)) < 9:
                 return []  # the shortest, a Social Security number, has 9
+            spans = [m.span() for m in _MYKAD.finditer(text)]
             lowered = text.lower()
             if not any(name in lowered for name in _ID_NAMES):
-                return [m.span() for m in _MYKAD.finditer(text)]  # no number's name at all
-            return sorted(
-                [m.span() for m in _MYKAD.finditer(text)]
-                + [m.span(1) for pattern in (_NIK, _MELLI, _SSN) for m in pattern.finditer(text)
-                   if not _placeholder_digits(_digits(m.group(1)))])
+                return spans  # no number's name at all
+            named = [m.span(1) for pattern in (_NIK, _MELLI, _SSN) for m in pattern.finditer(text)
+                     if not _placeholder_digits(_digits(m.group(1)))]
+            return sorted(spans + named)
         if self.kind == "card":
             if len(_DIGIT.findall(text)) < 13:
                 return []  # a card number has 13-19 digits

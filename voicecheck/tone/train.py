@@ -238,6 +238,14 @@ def predict_matrix(X: Any, W: Any, b: Any, calib: Any,
     return out
 
 
+def _bin_of(probabilities: Any, bins: int) -> Any:
+    """Each probability's equal-width bin, 0 … bins-1; the last bin is closed (1.0 is in it)."""
+    import numpy as np
+
+    edges = np.linspace(0, 1, bins + 1)
+    return np.minimum(np.searchsorted(edges, probabilities, side="right") - 1, bins - 1)
+
+
 def ece(probabilities: Any, outcomes: Any, bins: int = 10) -> float:
     """Expected calibration error with equal-width bins."""
     import numpy as np
@@ -246,10 +254,10 @@ def ece(probabilities: Any, outcomes: Any, bins: int = 10) -> float:
     outcomes = np.asarray(outcomes, dtype=float)
     if not len(probabilities):
         return float("nan")
-    edges = np.linspace(0, 1, bins + 1)
+    which = _bin_of(probabilities, bins)
     total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        mask = (probabilities >= lo) & ((probabilities < hi) if hi < 1 else (probabilities <= hi))
+    for b in range(bins):
+        mask = which == b
         if mask.any():
             total += mask.mean() * abs(probabilities[mask].mean() - outcomes[mask].mean())
     return float(total)
@@ -271,9 +279,7 @@ def ece_by_chance(probabilities: Any, levels: tuple[int, ...], rounds: int = 400
     per_column = []
     for j in range(len(levels) - 1):
         p = probabilities[:, j]
-        # the same equal-width bins as `ece`, the last one closed
-        edges = np.linspace(0, 1, bins + 1)
-        which = np.minimum(np.searchsorted(edges, p, side="right") - 1, bins - 1)
+        which = _bin_of(p, bins)  # the same bins as `ece`
         counts = np.bincount(which, minlength=bins)
         mean_p = np.bincount(which, weights=p, minlength=bins) / np.maximum(counts, 1)
         outcomes = rng.random((rounds, n)) < p  # (rounds, n)
