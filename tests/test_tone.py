@@ -3,6 +3,7 @@ the train / eval commands with good and bad data."""
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import sys
@@ -629,3 +630,97 @@ def test_ece_by_chance_shrinks_with_more_replies_and_flags_a_miscalibrated_model
     p = np.full((500, 1), 0.9)
     outcomes = rng.random(500) < 0.6
     assert ece(p[:, 0], outcomes) > 5 * ece_by_chance(p, (0, 1))
+
+
+# VC207: hostile-leaning and cold to a customer who wrote in. VC206 stands down where it speaks.
+
+_BOOKING = "My table booking for tonight disappeared from the app!"
+_BLAME = ("Bookings only disappear when the customer cancels them. "
+          "You must have pressed cancel by mistake.")
+
+
+def _codes(report):
+    return [f.code for f in report.findings]
+
+
+def test_vc207_replaces_vc206_when_the_customer_wrote_in():
+    from voicecheck.engine import Checker
+
+    checker = Checker()
+    alone = checker.check(_BLAME, lang="en")
+    assert "VC206" in _codes(alone) and "VC207" not in _codes(alone)
+    assert alone.verdict == "warn"
+    answered = checker.check(_BLAME, lang="en", customer=_BOOKING)
+    assert "VC207" in _codes(answered) and "VC206" not in _codes(answered)
+    assert answered.verdict == "fail"
+    finding = next(f for f in answered.findings if f.code == "VC207")
+    assert finding.severity == "error"
+    assert f"{answered.scores['hostility']}/100" in finding.message
+    assert answered.scores["empathy"] < 30 and 60 <= answered.scores["hostility"] < 85
+
+
+def test_vc206_speaks_again_where_the_guide_turns_vc207_off():
+    from voicecheck.engine import Checker
+    from voicecheck.guide import guide_from_mapping
+
+    for setting in ("off", {"off": True}):
+        checker = Checker(guide_from_mapping({"rules": {"cold-and-hostile": setting}}))
+        report = checker.check(_BLAME, lang="en", customer=_BOOKING)
+        assert "VC206" in _codes(report) and "VC207" not in _codes(report)
+        assert report.verdict == "warn"
+
+
+def test_vc207_needs_eight_words_and_no_empathy():
+    from voicecheck.engine import Checker
+
+    checker = Checker()
+    short = checker.check("Udah expired kodenya.", lang="id",
+                          customer="Kode promo dari email kemarin kok gak bisa dipakai?")
+    assert short.scores["hostility"] >= 60 and "VC206" in _codes(short)
+    assert "VC207" not in _codes(short)
+    kind = checker.check("I'm so sorry your booking vanished. I've restored your table for 8pm "
+                         "tonight and sent the confirmation again.", lang="en", customer=_BOOKING)
+    assert not {"VC206", "VC207"} & set(_codes(kind))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.text(max_size=160),
+                 st.lists(st.sampled_from(_BLAME.split() + ["sorry", "so", "thanks", "!", "🙂",
+                                                            "you", "should", "have", "read"]),
+                          max_size=30).map(" ".join)),
+       st.sampled_from(["", " ", _BOOKING, "Where is my refund??", "thanks, all good now"]),
+       st.sampled_from(["en", "id", "ms", "fa"]))
+def test_vc206_and_vc207_never_speak_together(reply, customer, lang):
+    report = _default_checker().check(reply, lang=lang, customer=customer)
+    codes = set(_codes(report))
+    assert not {"VC206", "VC207"} <= codes
+    if "VC207" in codes:
+        assert 60 <= report.scores["hostility"] < 85 and report.scores["empathy"] < 30
+        assert customer.strip()
+
+
+@functools.cache
+def _default_checker():
+    from voicecheck.engine import Checker
+
+    return Checker()
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ("and_below: {mood: 0.3}", "mood"),
+    ("min_words: 2.5", "whole number"),
+    ("yields_to: [not-a-code]", "not-a-code"),
+])
+def test_bad_tone_rule_parameters_are_refused_naming_the_line(tmp_path, params, message):
+    from voicecheck.checks.registry import load_pack_file
+    from voicecheck.model import VoicecheckError
+
+    pack = tmp_path / "tone.yaml"
+    pack.write_text("rules:\n  - code: VC299\n    slug: my-tone\n    kind: tone\n"
+                    "    head: hostility\n    above: {any: 0.6}\n    " + params + "\n"
+                    "    severity: warning\n    message: m\n    why: w\n"
+                    "    examples: {bad: [x], good: [y]}\n", encoding="utf-8")
+    with pytest.raises(VoicecheckError) as caught:
+        load_pack_file(pack, "*")
+    assert message in str(caught.value) and "tone.yaml" in str(caught.value)
+    assert caught.value.line == 7

@@ -74,6 +74,10 @@ class RuleSet:
                 self.compiled.extend(_Compiled(obj, rule, severity) for obj in compiled)
         self.matcher.freeze()
         self.exceptions.freeze()
+        # a milder finding that stands down where a stronger rule about the same thing spoke
+        # (VC206 under VC207): code -> the codes it yields to
+        self._yields = {item.rule.code: item.obj.yields_to for item in self.compiled
+                        if getattr(item.obj, "yields_to", None)}
         # the rules (by id) that have `except` phrases: the exceptions trie is walked only
         # when one of them matched
         self._excepting = frozenset(id(payload[0]) for payload in self.exceptions.payloads())
@@ -124,7 +128,11 @@ class RuleSet:
                                                excepted.get(key, [])))
         for obj, severity in plain:
             findings.extend(obj.run(draft, ctx, severity))
-        return _dedupe(findings)
+        findings = _dedupe(findings)
+        if self._yields and findings:
+            fired = {f.code for f in findings}
+            findings = [f for f in findings if not self._yields.get(f.code, frozenset()) & fired]
+        return findings
 
     def _plan(self, ctx: Context) -> tuple[dict[int, tuple[Any, str]], list[tuple[Any, str]]]:
         """The rules that the guide and channel switch on, as (matcher rules by id, the

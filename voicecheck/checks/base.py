@@ -12,6 +12,7 @@ from voicecheck.text.draft import Draft
 
 DIMENSIONS = ("vocabulary", "politeness", "empathy", "hostility", "formality", "readability",
               "inclusivity", "safety", "structure")
+TONE_HEADS = ("formality", "politeness", "empathy", "hostility")  # kind `tone` reads these
 
 
 @dataclass(frozen=True, slots=True)

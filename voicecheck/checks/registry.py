@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from voicecheck.checks.base import DIMENSIONS, Example, Rule
+from voicecheck.checks.base import DIMENSIONS, TONE_HEADS, Example, Rule
 from voicecheck.guide import schema as s
 from voicecheck.guide.yamlio import Located, read_yaml
 from voicecheck.model import SEVERITIES, VoicecheckError
@@ -60,8 +60,9 @@ def _any_mapping(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:
 def _param(kind: str) -> s.Check:
     return {"list": s.list_of(s.text), "bool": s.boolean, "str": s.text,
             "codes": s.list_of(_code),
-            "map": _swap_map, "num": s.number(0, 1),
-            "limits": s.keyed(s.choice(s.FORMALITY + ("any",)), s.number(0, 1))}[kind]
+            "map": _swap_map, "num": s.number(0, 1), "count": s.number(0, 1000, integer=True),
+            "limits": s.keyed(s.choice(s.FORMALITY + ("any",)), s.number(0, 1)),
+            "heads": s.keyed(s.choice(TONE_HEADS), s.number(0, 1))}[kind]
 
 
 def _swap_map(doc: Located, path: s.Path_, value: Any) -> dict[str, Any]:

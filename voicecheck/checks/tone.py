@@ -11,6 +11,10 @@
     unless: [question, praise]             # and not when the message shows only these (and no
                                            #   complaint or anger: checks/context.py) ...
     unless_hostility_below: 0.3            #   ... while the reply's hostility is under this
+    and_below: {empathy: 0.3}              # and only while these other heads score under these
+    min_words: 8                           # and only on a reply of at least this many words
+    yields_to: [VC207]                     # silent where one of these rules speaks (a milder
+                                           #   finding under a stronger one about the same thing)
 
 The finding points at the words that pushed the score most (the model's top contributing
 features) and names them in the message.
@@ -20,14 +24,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicecheck.checks.base import Context, Rule, fill, make_finding
+from voicecheck.checks.base import TONE_HEADS, Context, Rule, fill, make_finding
 from voicecheck.checks.registry import pack_rules
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
 PARAMS = {"head": "str", "below": "limits", "above": "limits", "until": "num",
-          "needs_customer": "bool", "needs_words": "bool", "unless": "list", "unless_hostility_below": "num"}
-HEADS = ("formality", "politeness", "empathy", "hostility")
+          "needs_customer": "bool", "needs_words": "bool", "unless": "list", "unless_hostility_below": "num",
+          "and_below": "heads", "min_words": "count", "yields_to": "codes"}
+HEADS = TONE_HEADS
 
 
 class ToneRule:
@@ -46,6 +51,10 @@ class ToneRule:
         self.needs_words = rule.params.get("needs_words", False)
         self.unless = frozenset(rule.params.get("unless", ()))
         self.calm = float(rule.params.get("unless_hostility_below", 2.0))
+        self.and_below = {head: float(v) for head, v in rule.params.get("and_below", {}).items()}
+        self.min_words = int(rule.params.get("min_words", 0))
+        # read by RuleSet.run, which drops this rule's finding where one of these codes fired
+        self.yields_to = frozenset(rule.params.get("yields_to", ()))
 
     def _fires(self, score: float, ctx: Context) -> tuple[bool, str]:
         if score >= self.until:
@@ -69,6 +78,11 @@ class ToneRule:
                                                                  and context.note):
                 return []  # no message, or one we cannot read (VC400): nothing says what is owed
         if self.needs_words and not any(ch.isalnum() for w in draft.word_texts for ch in w):
+            return []
+        if self.min_words and len(draft.word_texts) < self.min_words:
+            return []
+        if any(head not in tone.heads or tone.heads[head].score >= limit
+               for head, limit in self.and_below.items()):
             return []
         if self.unless and ctx.customer_context is not None:
             seen = set(ctx.customer_context.situations)
