@@ -17,16 +17,23 @@ USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE
 
 def replies(lang: str, min_words: int = 0, max_words: int = 10_000) -> list[str]:
     """Authored replies of `lang` (training/authored/<lang>.jsonl) within a word-count range."""
+    return [reply for reply, _customer in pairs(lang, min_words, max_words)]
+
+
+def pairs(lang: str, min_words: int = 0, max_words: int = 10_000) -> list[tuple[str, str]]:
+    """(reply, customer's message) of the authored pairs of `lang` whose reply is within a
+    word-count range."""
     path = ROOT / "training" / "authored" / f"{lang}.jsonl"
     out = []
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
-                reply = json.loads(line)["reply"]
-            except (ValueError, KeyError):
+                row = json.loads(line)
+                reply, customer = row["reply"], row.get("customer") or ""
+            except (ValueError, KeyError, AttributeError):
                 continue
             if min_words <= len(reply.split()) <= max_words:
-                out.append(reply)
+                out.append((reply, customer))
     return out
 
 

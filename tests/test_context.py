@@ -341,3 +341,30 @@ def test_points_elsewhere_never_breaks_on_odd_text(checker, noise):
                            customer=_ASKS)
     assert all(f.end <= len("Please refer to the help centre. " + noise)
                for f in report.findings if f.code == "VC411")
+
+
+def test_a_message_checked_again_is_read_once():
+    """A pre-send hook re-checks each edit of a draft against the same customer's message: the
+    message's context is kept (it is a frozen value), per reply language where that decides
+    Indonesian against Malay, and not for a very long message."""
+    from voicecheck.checks import context
+
+    message = "pesanan saya belum sampai, tolong dicek"
+    first = analyze_customer(message, reply_lang="id")
+    assert analyze_customer(message, reply_lang="id") is first
+    assert analyze_customer(message, reply_lang="en") is analyze_customer(message)
+    malay = analyze_customer(message, reply_lang="ms")
+    assert (first.language, malay.language) == ("id", "ms")
+    long = "My order has not arrived. " * (context.CACHED_CHARS // 20)
+    assert analyze_customer(long) is not analyze_customer(long)
+    assert analyze_customer(long) == analyze_customer(long)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=200), st.sampled_from([None, "en", "id", "ms", "fa"]))
+def test_kept_contexts_equal_fresh_ones(text, reply_lang):
+    from voicecheck.checks.context import _analyze
+
+    kept = analyze_customer(text, reply_lang=reply_lang)
+    assert kept == analyze_customer(text, reply_lang=reply_lang)
+    assert kept == _analyze(text, None, reply_lang)

@@ -187,3 +187,26 @@ def test_checkers_of_different_guides_share_one_loaded_tone_model(tmp_path):
     first = Checker(guide_from_mapping({"brand": "Acme"})).tone_models
     second = Checker(guide_from_mapping({"brand": "Kopi Kita"})).tone_models
     assert first and first[0] is second[0]
+
+
+def test_warm_loads_what_a_pre_send_check_needs(monkeypatch):
+    """Checker.warm() covers the customer's side too: the language contexts of the guide's
+    languages and the full language identifier that a message in another language needs
+    (loaded by a check, it stalled that check for 0.8 s)."""
+    from py3langid import langid
+
+    from voicecheck.checks.context import language_context
+    from voicecheck.engine import Checker
+
+    checker = Checker()
+    monkeypatch.setattr(langid, "IDENTIFIER", None)
+    language_context.cache_clear()
+    checker.warm()
+    assert langid.IDENTIFIER is not None
+    cached = language_context.cache_info().currsize
+    for lang in checker.guide.languages:
+        language_context(lang)
+    assert language_context.cache_info().currsize == cached  # nothing left to compile
+    report = checker.check("Sorry about that, it ships today.", lang="en",
+                           customer="Hola, mi pedido todavía no ha llegado.")
+    assert "VC400" in [f.code for f in report.findings]  # read as another language

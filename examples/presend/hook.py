@@ -15,6 +15,7 @@ import voicecheck
 
 GUIDE = Path(__file__).resolve().parents[1] / ".voicecheck.yaml"  # the Kopi Kita example guide
 CHECKER = voicecheck.Checker(str(GUIDE) if GUIDE.exists() else None)
+CHECKER.warm()  # rules, model and language identifier now, not on an agent's first send
 
 
 def before_send(draft: str, customer: str | None = None,

@@ -27,7 +27,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from voicecheck.checks.matcher import PhraseMatcher
@@ -205,6 +205,22 @@ def analyze_customer(text: str | None, lang: str | None = None,
     """
     if text is None:
         return None
+    if len(text) <= CACHED_CHARS:
+        return _analyze_cached(text, lang, reply_lang if reply_lang in _SISTERS else None)
+    return _analyze(text, lang, reply_lang)
+
+
+# A pre-send hook checks the draft again at every edit against the same customer's message;
+# the message's context (a frozen value) is kept for the last messages of up to this length.
+CACHED_CHARS = 4_000
+
+
+@lru_cache(maxsize=512)
+def _analyze_cached(text: str, lang: str | None, reply_lang: str | None) -> CustomerContext:
+    return _analyze(text, lang, reply_lang)
+
+
+def _analyze(text: str, lang: str | None, reply_lang: str | None) -> CustomerContext:
     # letters stretched for feeling ("thanksss", "makasihhh", "مرسییییی") read as the word
     text = _STRETCHED.sub(r"\1", text[:CUSTOMER_MAX_CHARS])
     if not text.strip():
@@ -338,18 +354,28 @@ def _identify(text: str) -> str | None:
     return None if _foreign(text) else guess.lang
 
 
+def load_full_identifier() -> Any:
+    """py3langid's full model (97 languages), loaded on first need: about a second, once. A
+    server loads it while warming up, so no request waits for it (server/guides.py)."""
+    try:
+        from py3langid import langid
+    except ImportError:  # pragma: no cover - py3langid is a dependency
+        return None
+    with _FULL_LANGID_LOCK:
+        if langid.IDENTIFIER is None:
+            langid.classify("")  # loads the model
+        return langid.IDENTIFIER
+
+
 def _foreign(text: str) -> bool:
     """Whether py3langid's full model is sure (p >= 0.95 among its 97 languages) that the
     text is in none of ours. Short code-mixed messages ("hoodie biru saiz M bila nak
     restock?") get unsure guesses (Croatian 0.8, Javanese 0.8) and stay ours."""
-    try:
-        from py3langid import langid
-    except ImportError:  # pragma: no cover - py3langid is a dependency
+    identifier = load_full_identifier()
+    if identifier is None:  # pragma: no cover - py3langid is a dependency
         return False
     with _FULL_LANGID_LOCK:
-        if langid.IDENTIFIER is None:
-            langid.classify("")  # loads the model (about a second, once)
-        ranked = langid.IDENTIFIER.rank(text[:2000])
+        ranked = identifier.rank(text[:2000])
     best = ranked[0][1]
     total = sum(math.exp(score - best) for _, score in ranked)
     lang = ranked[0][0]

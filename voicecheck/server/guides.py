@@ -19,13 +19,6 @@ from voicecheck.model import VoicecheckError
 
 log = logging.getLogger("voicecheck.server")
 
-# one short reply per language compiles its rule set and loads the tone model
-_WARM_TEXT = {"en": "Thanks for waiting, your order is on its way.",
-              "id": "Terima kasih sudah menunggu, pesanan Anda sedang dikirim.",
-              "ms": "Terima kasih kerana menunggu, pesanan anda sedang dihantar.",
-              "fa": "از صبر شما متشکریم، سفارش شما در راه است."}
-
-
 # an editor or `cp` may still be writing a file changed this recently
 SETTLE_SECONDS = 0.2
 
@@ -64,12 +57,6 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 def _iso(ts: float | None) -> str | None:
     return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
-
-
-def warm(checker: Checker) -> None:
-    """Compile the checker's rule sets and load its tone model now, not on the first request."""
-    for lang in checker.guide.languages:
-        checker.check(_WARM_TEXT[lang], lang=lang)
 
 
 @dataclass
@@ -178,7 +165,7 @@ class GuideSet:
                 entry.error = None
                 return entry
             checker = Checker(guide)
-            warm(checker)
+            checker.warm()
         except (VoicecheckError, OSError) as exc:
             entry.error = str(exc)
             log.error("guide failed to load; %s", "keeping the last good version"
