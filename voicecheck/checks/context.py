@@ -356,7 +356,7 @@ def _identify(text: str) -> str | None:
 
 def load_full_identifier() -> Any:
     """py3langid's full model (97 languages), loaded on first need: about a second, once. A
-    server loads it while warming up, so no request waits for it (server/guides.py)."""
+    server loads it while warming up, so no request waits for it (Checker.warm)."""
     try:
         from py3langid import langid
     except ImportError:  # pragma: no cover - py3langid is a dependency
