@@ -644,9 +644,7 @@ def _codes(report):
 
 
 def test_vc207_replaces_vc206_when_the_customer_wrote_in():
-    from voicecheck.engine import Checker
-
-    checker = Checker()
+    checker = _default_checker()
     alone = checker.check(_BLAME, lang="en")
     assert "VC206" in _codes(alone) and "VC207" not in _codes(alone)
     assert alone.verdict == "warn"
@@ -671,9 +669,7 @@ def test_vc206_speaks_again_where_the_guide_turns_vc207_off():
 
 
 def test_vc207_needs_eight_words_and_no_empathy():
-    from voicecheck.engine import Checker
-
-    checker = Checker()
+    checker = _default_checker()
     short = checker.check("Udah expired kodenya.", lang="id",
                           customer="Kode promo dari email kemarin kok gak bisa dipakai?")
     assert short.scores["hostility"] >= 60 and "VC206" in _codes(short)

@@ -354,8 +354,7 @@ class Checker:
         a pre-send hook's first reply per language otherwise takes 13-35 ms more, and the first
         customer's message in a language we do not support 0.8 s more (`voicecheck serve`
         calls this for every guide it loads)."""
-        for lang in self.guide.languages:
-            self.check(_WARM_REPLY[lang], lang=lang)
+        for lang in self.guide.languages:  # one check with a customer's message does it all
             self.check(_WARM_REPLY[lang], lang=lang, customer=_WARM_CUSTOMER[lang])
         load_full_identifier()
 
