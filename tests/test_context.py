@@ -295,12 +295,12 @@ _SPAN = st.tuples(st.integers(0, 60), st.integers(0, 20)).map(lambda p: (p[0], p
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_SPAN, max_size=30), st.lists(_SPAN, max_size=30))
 def test_spans_inside_an_exception_are_dropped_as_by_testing_every_pair(spans, covers):
-    """`_outside` sorts the covering spans once and bisects (testing every pair was quadratic:
+    """`outside` sorts the covering spans once and bisects (testing every pair was quadratic:
     720 KB of stock apologies with a customer message took 21 s)."""
-    from voicecheck.checks.structure import _outside
+    from voicecheck.checks.matcher import outside
 
     naive = [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in covers)]
-    assert _outside(spans, covers) == naive
+    assert outside(spans, covers) == naive
 
 
 @pytest.mark.parametrize(("text", "situation"), [
@@ -368,3 +368,36 @@ def test_kept_contexts_equal_fresh_ones(text, reply_lang):
     kept = analyze_customer(text, reply_lang=reply_lang)
     assert kept == analyze_customer(text, reply_lang=reply_lang)
     assert kept == _analyze(text, None, reply_lang)
+
+
+@pytest.mark.parametrize(("lang", "text", "complaint"), [
+    # `not_situations`: the words of a complaint inside one of these do not count
+    ("en", "I've just been in a car accident. Nobody's hurt. What do I do now?", False),
+    ("en", "Nobody has replied to my emails for a week.", True),
+    ("en", "I lost my phone with the banking app on it, please block my account.", False),
+    ("en", "You lost my parcel and nobody cares.", True),
+    ("en", "Can I switch plans mid-month? I don't want to lose the days left.", False),
+    ("id", "kak mau tanya, KTP saya hilang, cara cetak ulangnya gmn ya?", False),
+    ("id", "Paket saya hilang, sudah seminggu belum sampai.", True),
+    ("ms", "IC saya hilang, esok ada temuduga kerja. Macam mana nak buat?", False),
+    ("ms", "Parcel saya hilang, dah seminggu tak sampai.", True),
+    ("ms", "Apakah dokumen untuk memperbaharui pasport saya yang akan tamat tempoh?", False),
+])
+def test_the_customers_own_misfortune_is_not_a_complaint(lang, text, complaint):
+    assert analyze_customer(text, lang).has("complaint") == complaint
+
+
+def test_an_unknown_situation_to_except_names_file_and_line(tmp_path, monkeypatch):
+    from voicecheck.checks import context
+    from voicecheck.guide.yamlio import read_yaml
+    from voicecheck.model import VoicecheckError
+
+    pack = tmp_path / "structure.yaml"
+    pack.write_text("context:\n  not_situations:\n    complaint: [nobody hurt]\n"
+                    "    complain: [x]\nrules: []\n", encoding="utf-8")
+    doc = read_yaml(pack)
+    monkeypatch.setattr(context, "pack_sections", lambda lang, key: [(doc, doc.data[key])])
+    with pytest.raises(VoicecheckError) as error:
+        context._read_section("en")
+    assert error.value.code == "E260" and error.value.line == 4
+    assert "did you mean 'complaint'" in str(error.value)

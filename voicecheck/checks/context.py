@@ -11,6 +11,8 @@ What a language knows lives in the `context:` section of rules/<lang>/structure.
     context:
       situations: {complaint: [...], question: [...], praise: [...], anger: [...],
                    urgency: [...], effort: [...]}
+      not_situations: {complaint: ["nobody {is|was} hurt"]}  # a situation's hit inside one
+                                               # of these is not that situation
       issues: {order: [order, package, parcel], refund: [refund, "money back"]}
       sign_offs: [thanks, regards, cheers]     # words a signature name follows
       name_intros: ["my name is"]              # "my name is Sarah"
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from voicecheck.checks.matcher import PhraseMatcher
+from voicecheck.checks.matcher import PhraseMatcher, outside
 from voicecheck.checks.registry import LANGS, pack_rules, pack_sections
 from voicecheck.guide import schema as s
 from voicecheck.model import VoicecheckError
@@ -117,6 +119,7 @@ class LanguageContext:
 
 _SECTION = s.mapping({
     "situations": s.mapping({name: s.list_of(s.text) for name in SITUATIONS}),
+    "not_situations": s.mapping({name: s.list_of(s.text) for name in SITUATIONS}),
     "issues": s.keyed(s.text, s.list_of(s.text)),
     "sign_offs": s.list_of(s.text),
     "name_intros": s.list_of(s.text),
@@ -127,7 +130,8 @@ _SECTION = s.mapping({
 
 
 def _read_section(lang: str) -> dict[str, Any]:
-    merged: dict[str, Any] = {"situations": {}, "issues": {}, "sign_offs": [],
+    merged: dict[str, Any] = {"situations": {}, "not_situations": {}, "issues": {},
+                              "sign_offs": [],
                               "name_intros": [], "not_names": [], "generic": [],
                               "inflect": None}
     for doc, value in pack_sections(lang, "context"):
@@ -160,6 +164,9 @@ def language_context(lang: str) -> LanguageContext:
     for situation, phrases in data["situations"].items():
         for phrase in phrases:
             matcher.add(phrase, ("situation", situation), inflect)
+    for situation, phrases in data["not_situations"].items():
+        for phrase in phrases:
+            matcher.add(phrase, ("not_situation", situation), inflect)
     for noun, phrases in data["issues"].items():
         for phrase in phrases:
             matcher.add(phrase, ("issue", noun), inflect)
@@ -239,27 +246,37 @@ def _describe(text: str, draft: Draft, data: LanguageContext) -> CustomerContext
     # No tone model here: its hostility head learnt agents' replies, and on the labelled
     # customers' complaints it scored those angry in words 0.15 on average and the others
     # 0.13 (docs/quality.md): it would add noise, not anger.
-    situations: set[str] = set()
     issue: str | None = None
     formal = informal = 0
     excepted: list[tuple[int, int]] = []
     address_hits: list[tuple[str, int, int]] = []
-    problem: set[str] = set()
+    hits: dict[str, list[tuple[int, int]]] = {}
+    not_hits: dict[str, list[tuple[int, int]]] = {}
     for entry, first, last in data.matcher.find(draft.tokens):
         kind, value = entry.payload
         if kind == "situation":
-            situations.add(value)
-            if value in ("complaint", "anger"):
-                problem.update(t.lemma for t in draft.tokens[first:last]
-                               if _content(t, data))
+            hits.setdefault(value, []).append((first, last))
+        elif kind == "not_situation":
+            not_hits.setdefault(value, []).append((first, last))
         elif kind == "issue":
             issue = issue or value
         elif value == "except":
             excepted.append((first, last))
         else:
             address_hits.append((value, first, last))
+    situations: set[str] = set()
+    problem: set[str] = set()
+    for value, spans in hits.items():
+        # "Nobody's hurt" is no complaint, "I lost my phone" not the brand's doing
+        spans = outside(spans, not_hits.get(value, []))
+        if spans:
+            situations.add(value)
+        if value in ("complaint", "anger"):
+            problem.update(t.lemma for first, last in spans for t in draft.tokens[first:last]
+                           if _content(t, data))
+    kept = set(outside([(a, b) for _, a, b in address_hits], excepted))
     for register, first, last in address_hits:
-        if any(a <= first and last <= b for a, b in excepted):
+        if (first, last) not in kept:
             continue
         if register == "formal":
             formal += 1

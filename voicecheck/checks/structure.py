@@ -27,14 +27,13 @@ missing; a finding for something present (a request for personal data) points at
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import cache
 from typing import Any
 
 from voicecheck.checks.base import Context, Rule, fill, make_finding
 from voicecheck.checks.context import CustomerContext, language_context
-from voicecheck.checks.matcher import PhraseMatcher
+from voicecheck.checks.matcher import PhraseMatcher, outside
 from voicecheck.checks.registry import pack_rules
 from voicecheck.model import MILDER, Finding
 from voicecheck.text.draft import Draft
@@ -133,28 +132,6 @@ def _reply_side(draft: Draft) -> tuple[set[str], int, int]:
     return side
 
 
-def _outside(spans: list[tuple[int, int]], covers: list[tuple[int, int]]
-             ) -> list[tuple[int, int]]:
-    """The spans not inside any of `covers`: a span (a, b) is inside one iff the furthest end
-    among the covers that start at or before a reaches b. Sorted once and bisected, where
-    testing every pair was quadratic (720 KB of stock apologies: 21 s)."""
-    if not covers:
-        return spans
-    covers = sorted(covers)
-    starts = [x for x, _ in covers]
-    reach: list[int] = []
-    furthest = -1
-    for _, y in covers:
-        furthest = max(furthest, y)
-        reach.append(furthest)
-    out = []
-    for a, b in spans:
-        k = bisect.bisect_right(starts, a)
-        if not k or reach[k - 1] < b:
-            out.append((a, b))
-    return out
-
-
 class StructureRule:
     uses_matcher = False
 
@@ -177,7 +154,7 @@ class StructureRule:
             # a cue inside a counted-against phrase is part of it ("not our responsibility")
             discount = (found.get((code, "discount"), []) + found.get((code, "against"), [])
                         if role == "cues" else [])
-            spans = _outside(spans, excepted + discount)
+            spans = outside(spans, excepted + discount)
         return spans
 
     def _has_cue(self, draft: Draft) -> bool:
