@@ -382,6 +382,11 @@ def test_kept_contexts_equal_fresh_ones(text, reply_lang):
     ("ms", "IC saya hilang, esok ada temuduga kerja. Macam mana nak buat?", False),
     ("ms", "Parcel saya hilang, dah seminggu tak sampai.", True),
     ("ms", "Apakah dokumen untuk memperbaharui pasport saya yang akan tamat tempoh?", False),
+    ("en", "I forgot my password again", False),
+    ("en", "You forgot my fries again", True),
+    ("fa", "سلام گوشیم گم شده، لطفا سیم کارتمو مسدود کنید", False),
+    ("fa", "کارت ملی ام گم شده چیکار کنم؟", False),            # ZWNJ or a space: the same
+    ("fa", "بسته من گم شده، یک هفته است نرسیده", True),
 ])
 def test_the_customers_own_misfortune_is_not_a_complaint(lang, text, complaint):
     assert analyze_customer(text, lang).has("complaint") == complaint
