@@ -7,7 +7,8 @@
 A draft about to be sent must have neither. In a canned-response library (`voicecheck lint`)
 helpdesk slots such as `{{ticket.requester.first_name}}` or `%customer.firstName%` are what
 the helpdesk fills in, so they are valid there; markers left for a person ("[NAME]", "XXX",
-"TODO") are still reported, since an agent in a hurry sends them as they are.
+"TODO") are still reported, since an agent in a hurry sends them as they are. A bracketed
+match right before "(" is the text of a Markdown link ("[CLA](https://…)"), not a slot.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ class PlaceholderRule:
 
     def run(self, draft: Draft, ctx: Context, severity: str) -> list[Finding]:
         chosen = self.markers if ctx.placeholders_ok else self.everything
-        return chosen.run(draft, ctx, severity)
+        text = draft.original
+        # "[CLA](https://…)": a bracket right before "(" is a Markdown link's text, filled in
+        return [f for f in chosen.run(draft, ctx, severity)
+                if not (text.startswith("[", f.start) and text.startswith("](", f.end - 1))]
 
 
 def compile_rule(rule: Rule, lang: str) -> Any:
