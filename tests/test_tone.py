@@ -720,3 +720,33 @@ def test_bad_tone_rule_parameters_are_refused_naming_the_line(tmp_path, params, 
         load_pack_file(pack, "*")
     assert message in str(caught.value) and "tone.yaml" in str(caught.value)
     assert caught.value.line == 7
+
+
+_PHRASE = st.lists(st.sampled_from(["kali", "lain", "next", "time", "😅", "you", "as", "per"]),
+                   min_size=1, max_size=3).map(" ".join) | st.sampled_from(["😅 …", "as …"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PHRASE, max_size=12), st.integers(1, 4))
+def test_the_words_named_in_a_tone_finding_say_different_things(ranked, k):
+    """`distinct`: at most k of the ranked phrases, no two sharing a word; with fewer than k
+    shown, every phrase left out shares a word with one shown."""
+    from voicecheck.checks.tone import distinct
+
+    shown = distinct(ranked, k)
+    words = [set(p.removesuffix(" …").split()) for p in shown]
+    assert len(shown) <= k and all(p in ranked for p in shown)
+    assert all(not a & b for i, a in enumerate(words) for b in words[i + 1:])
+    if len(shown) < k:
+        assert all(any(set(p.removesuffix(" …").split()) & w for w in words) for p in ranked)
+
+
+def test_a_hostile_finding_names_no_word_twice():
+    import re
+
+    report = _default_checker().check("Maybe set the pickup point properly next time, the driver is not "
+                           "a mind reader 🙄", lang="en")
+    finding = next(f for f in report.findings if f.code in ("VC203", "VC206", "VC113"))
+    named = re.findall(r"'([^']+)'", finding.message.split(";")[-1])
+    seen = [set(n.removesuffix(" …").split()) for n in named]
+    assert all(not a & b for i, a in enumerate(seen) for b in seen[i + 1:])

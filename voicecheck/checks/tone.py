@@ -93,7 +93,8 @@ class ToneRule:
         fires, direction = self._fires(result.score, ctx)
         if not fires:
             return []
-        words = [w for w, _ in tone.explain(self.head, upward=direction == "above")]
+        words = distinct([w for w, _ in tone.explain(self.head, upward=direction == "above",
+                                                     k=10)])
         start, end = _locate(draft, words)
         shown = ", ".join(f"'{w}'" for w in words) if words else "the reply as a whole"
         message = fill(self.rule.message, score=round(result.score * 100), words=shown)
@@ -111,6 +112,34 @@ def tone_limit(code: str, side: str, voice: str = "neutral") -> float:
     rule = next(r for r in pack_rules("en") if r.code == code)
     limits = rule.params[side]
     return float(limits[voice] if voice in limits else limits["any"])
+
+
+def distinct(ranked: list[str], k: int = 3) -> list[str]:
+    """The first `k` of `ranked` (what pushed a score most, strongest first) with no two
+    sharing a word, so three names say three things: a phrase takes the place of the words
+    of its own shown before it ("lain kali" for "kali"), and anything else that shares a word
+    with one shown before is skipped ("next" after "next time", "😅 …" after "😅").
+
+    >>> distinct(["next time", "you", "next", "driver"])
+    ['next time', 'you', 'driver']
+    >>> distinct(["kali", "lain kali", "lain", "😅"])
+    ['lain kali', '😅']
+    >>> distinct(["lain", "kali", "lain kali", "😅"])
+    ['lain kali', '😅']
+    """
+    kept: list[tuple[str, set[str]]] = []
+    for phrase in ranked:
+        words = set(phrase.removesuffix(" …").split())
+        clashes = [i for i, (_, seen) in enumerate(kept) if words & seen]
+        if not clashes:
+            kept.append((phrase, words))
+        elif all(kept[i][1] < words for i in clashes):
+            first = clashes[0]
+            kept[first] = (phrase, words)
+            kept = [entry for i, entry in enumerate(kept) if i == first or i not in clashes]
+        if len(kept) == k:
+            break
+    return [phrase for phrase, _ in kept]
 
 
 def _locate(draft: Draft, words: list[str]) -> tuple[int, int]:
