@@ -406,3 +406,24 @@ def test_an_unknown_situation_to_except_names_file_and_line(tmp_path, monkeypatc
         context._read_section("en")
     assert error.value.code == "E260" and error.value.line == 4
     assert "did you mean 'complaint'" in str(error.value)
+
+
+@pytest.mark.parametrize(("lang", "text", "complaint"), [
+    ("en", "Locked out of my account again, 3rd time this month.", True),
+    ("en", "Internet down since 7am and no ETA.", True),
+    ("en", "Got an XL when I ordered a medium.", True),
+    ("en", "I was charged for a cancelled subscription", True),
+    ("en", "Is the site down for maintenance?", False),
+    ("en", "Can I get a callback tomorrow?", False),
+    ("id", "udah bayar premium kok masih ada iklan", True),
+    ("id", "tagihan bulan ini 2x lipat dari biasanya", True),
+    ("ms", "saiz baju yang sampai salah", True),
+    ("ms", "internet down dari pagi", True),
+    ("ms", "rider tak call pun, terus tulis delivered", True),
+    ("fa", "اینترنت از صبح قطعه", True),
+    ("fa", "قبض این ماه سه برابر همیشه اومده", True),
+    ("fa", "قطعه یدکی موجود دارید؟", False),               # قطعه: a (spare) part
+    ("fa", "اگه کنتور عوض بشه قبضم دو برابر میشه؟", False),  # a question about a bill
+])
+def test_common_complaints_in_plain_words(lang, text, complaint):
+    assert analyze_customer(text, lang).has("complaint") == complaint
