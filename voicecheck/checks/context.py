@@ -131,9 +131,8 @@ _SECTION = s.mapping({
 
 def _read_section(lang: str) -> dict[str, Any]:
     merged: dict[str, Any] = {"situations": {}, "not_situations": {}, "issues": {},
-                              "sign_offs": [],
-                              "name_intros": [], "not_names": [], "generic": [],
-                              "inflect": None}
+                              "sign_offs": [], "name_intros": [], "not_names": [],
+                              "generic": [], "inflect": None}
     for doc, value in pack_sections(lang, "context"):
         try:
             data = _SECTION(doc, ("context",), value)
