@@ -383,6 +383,8 @@ def test_kept_contexts_equal_fresh_ones(text, reply_lang):
     ("ms", "Parcel saya hilang, dah seminggu tak sampai.", True),
     ("ms", "Apakah dokumen untuk memperbaharui pasport saya yang akan tamat tempoh?", False),
     ("en", "I forgot my password again", False),
+    ("en", "Our flight changed, so we'd like to arrive a day later. Is that possible?", False),
+    ("en", "The parcel came three days later than promised.", True),
     ("en", "You forgot my fries again", True),
     ("fa", "سلام گوشیم گم شده، لطفا سیم کارتمو مسدود کنید", False),
     ("fa", "کارت ملی ام گم شده چیکار کنم؟", False),            # ZWNJ or a space: the same
