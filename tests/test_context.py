@@ -229,20 +229,27 @@ def test_persian_replies_with_or_without_zwnj_and_arabic_letters(checker, verb, 
     assert {"VC401", "VC402", "VC404"} <= bad_codes
 
 
-def test_a_bad_context_section_names_file_and_line(tmp_path, monkeypatch):
+def _context_section_error(tmp_path, monkeypatch, text):
+    """(the error reading a pack whose `context` section is `text`, the pack's path)."""
     from voicecheck.checks import context
     from voicecheck.guide.yamlio import read_yaml
     from voicecheck.model import VoicecheckError
 
     pack = tmp_path / "structure.yaml"
-    pack.write_text("context:\n  situations:\n    complaint: [late]\n    grumpy: [meh]\nrules: []\n",
-                    encoding="utf-8")
+    pack.write_text(text, encoding="utf-8")
     doc = read_yaml(pack)
     monkeypatch.setattr(context, "pack_sections", lambda lang, key: [(doc, doc.data[key])])
     with pytest.raises(VoicecheckError) as error:
         context._read_section("en")
-    assert error.value.code == "E260" and error.value.line == 4
-    assert "grumpy" in str(error.value) and str(pack) in str(error.value)
+    return error.value, pack
+
+
+def test_a_bad_context_section_names_file_and_line(tmp_path, monkeypatch):
+    error, pack = _context_section_error(
+        tmp_path, monkeypatch,
+        "context:\n  situations:\n    complaint: [late]\n    grumpy: [meh]\nrules: []\n")
+    assert error.code == "E260" and error.line == 4
+    assert "grumpy" in str(error) and str(pack) in str(error)
 
 
 @pytest.mark.parametrize(("lang", "customer", "reply"), [
@@ -395,19 +402,11 @@ def test_the_customers_own_misfortune_is_not_a_complaint(lang, text, complaint):
 
 
 def test_an_unknown_situation_to_except_names_file_and_line(tmp_path, monkeypatch):
-    from voicecheck.checks import context
-    from voicecheck.guide.yamlio import read_yaml
-    from voicecheck.model import VoicecheckError
-
-    pack = tmp_path / "structure.yaml"
-    pack.write_text("context:\n  not_situations:\n    complaint: [nobody hurt]\n"
-                    "    complain: [x]\nrules: []\n", encoding="utf-8")
-    doc = read_yaml(pack)
-    monkeypatch.setattr(context, "pack_sections", lambda lang, key: [(doc, doc.data[key])])
-    with pytest.raises(VoicecheckError) as error:
-        context._read_section("en")
-    assert error.value.code == "E260" and error.value.line == 4
-    assert "did you mean 'complaint'" in str(error.value)
+    error, _ = _context_section_error(
+        tmp_path, monkeypatch,
+        "context:\n  not_situations:\n    complaint: [nobody hurt]\n    complain: [x]\nrules: []\n")
+    assert error.code == "E260" and error.line == 4
+    assert "did you mean 'complaint'" in str(error)
 
 
 @pytest.mark.parametrize(("lang", "text", "complaint"), [
