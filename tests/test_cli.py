@@ -141,4 +141,4 @@ def test_a_bad_guide_is_reported_once_for_many_files(tmp_path):
     assert result.returncode == 2
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "E103" in lines[0] and "guide.yaml:1" in lines[0]
-    assert b"3 input errors" in result.stdout
+    assert b"; 1 input error; 3 files not checked (guide did not load)." in result.stdout

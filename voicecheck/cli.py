@@ -119,10 +119,20 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
     checkers: dict[Any, Any] = {}
     reports = []
     errors = 0
+    unchecked = 0
     changed = 0
     for target in targets:
         try:
             checker = _guide_for(guide_path, target, checkers)
+        except VoicecheckError as error:
+            errors += 1
+            unchecked += 1
+            click.echo(f"voicecheck: {error}", err=True)
+            continue
+        except _ReportedAlready:
+            unchecked += 1
+            continue
+        try:
             shown = "-" if target == "-" else target
             if fix or show_diff:
                 report, diff = _fix_target(target, lambda t, c=checker, p=shown: c.check(
@@ -137,8 +147,6 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
         except VoicecheckError as error:
             errors += 1
             click.echo(f"voicecheck: {error}", err=True)
-        except _ReportedAlready:
-            errors += 1
     if show_diff:
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
     if fmt == "json":
@@ -150,7 +158,7 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
             for line in format_report(report, report.path or "-"):
                 click.echo(line)
         if len(targets) > 1:
-            click.echo(summary(reports, errors))
+            click.echo(summary(reports, errors, unchecked))
     if errors:
         sys.exit(EXIT_ERROR)
     if fail_on != "never":

@@ -96,7 +96,9 @@ def format_report(report: Report, path: str) -> list[str]:
     return out
 
 
-def summary(reports: Iterable[Report], errors: int) -> str:
+def summary(reports: Iterable[Report], errors: int, unchecked: int = 0) -> str:
+    """The last line over several files. `errors` counts the error lines printed; `unchecked`
+    the files a guide that failed to load kept from being checked (its error printed once)."""
     reports = list(reports)
     verdicts = {v: sum(r.verdict == v for r in reports) for v in ("pass", "warn", "fail")}
     findings = sum(len(r.findings) for r in reports)
@@ -105,4 +107,7 @@ def summary(reports: Iterable[Report], errors: int) -> str:
             f"{verdicts['fail']} fail; {findings} finding{'s' if findings != 1 else ''}")
     if errors:
         text += f"; {errors} input error{'s' if errors != 1 else ''}"
+    if unchecked:
+        text += (f"; {unchecked} {'file' if unchecked == 1 else 'files'} not checked "
+                 f"(guide did not load)")
     return text + "."
