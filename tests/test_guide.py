@@ -300,15 +300,15 @@ def test_inline_guide_phrases_are_validated_too():
 
 
 def test_soft_channel_limit_is_a_warning_and_a_hard_one_an_error():
-    """An SMS over two parts costs more (soft_limit in the default guide); a public X reply
+    """An SMS over three parts costs more (soft_limit in the default guide); a public X reply
     over 280 is cut."""
-    long_reply = "We've moved your appointment to Tuesday at 10:20am. " * 6  # 312: 3 GSM parts
+    long_reply = "We've moved your appointment to Tuesday at 10:20am. " * 9  # 468: 4 GSM parts
     checker = Checker()
     sms = [f for f in checker.check(long_reply, lang="en", channel="sms").findings
            if f.code == "VC303"]
     x = [f for f in checker.check(long_reply, lang="en", channel="twitter_public").findings
          if f.code == "VC303"]
-    assert [f.severity for f in sms] == ["warning"] and "3 parts" in sms[0].message
+    assert [f.severity for f in sms] == ["warning"] and "4 parts" in sms[0].message
     assert [f.severity for f in x] == ["error"]
     hard = Checker(guide_from_mapping({"channels": {"sms": {"max_chars": 160,
                                                             "soft_limit": False}}}))

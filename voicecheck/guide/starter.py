@@ -40,7 +40,7 @@ readability:
 
 channels:                    # length limits per channel; public channels forbid personal data
   twitter_public: {{max_chars: 280, public: true}}
-  sms: {{max_parts: 2, soft_limit: true}}
+  sms: {{max_parts: 3, soft_limit: true}}
 
 style:
   max_exclamations: 1
