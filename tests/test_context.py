@@ -66,6 +66,27 @@ def test_situations_are_multi_label(text, expected):
 
 
 @pytest.mark.parametrize(("text", "lang", "expected"), [
+    # a routine thing asked for is a request, owed the action rather than sympathy
+    ("I'd like to cancel my appointment on Thursday, please.", "en", {"request"}),
+    ("Sy mau batalkan jadwal kontrol besok jam 10", "id", {"request"}),
+    ("Saya nak batalkan temujanji esok.", "ms", {"request"}),
+    ("سلام میخواستم نوبت فردامو کنسل کنم", "fa", {"request"}),
+    # a loss, an illness, an accident or fear is distress, though nothing went wrong our side
+    ("My husband passed away last month and I don't know what to do with his accounts.", "en",
+     {"distress"}),
+    ("Ayah saya meninggal bulan lalu, bingung cara klaim asuransinya", "id", {"distress"}),
+    ("Driver tadi bawa laju gila, saya takut sangat.", "ms", {"distress"}),
+    ("سلام امروز تصادف کردم، دستام میلرزه", "fa", {"distress"}),
+    # a hypothetical accident is a question, not distress
+    ("Does the policy cover a car accident abroad?", "en", {"question"}),
+    ("اگه دوستم با ماشینم تصادف کنه بیمه میده؟", "fa", {"question"}),
+    ("Kalau kecelakaan di luar kota, asuransinya tetap jalan?", "id", {"question"}),
+])
+def test_requests_and_distress(text, lang, expected):
+    assert set(analyze_customer(text, lang=lang).situations) == expected
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
     # "!!" and capitals with praise and no complaint are delight, not anger
     ("Just wanted to say the sneakers arrived a day early and they're perfect!!", "en",
      {"praise"}),
@@ -289,7 +310,10 @@ def test_a_guide_that_makes_missing_apology_an_error_still_gets_a_warning_for_va
 
 @pytest.mark.parametrize(("lang", "text", "situations"), [
     ("id", "INFO TAGIHAN", ()),                                      # an SMS keyword, not a shout
-    ("ms", "Saya nak batalkan temujanji esok.", ()),                 # a request to cancel
+    ("ms", "Saya nak batalkan temujanji esok.", ("request",)),       # a request to cancel
+    ("en", "Please cancel my order before it ships.", ("request",)),
+    ("en", "I had to cancel my trip because the flight was moved.", ("complaint",)),
+    ("en", "You cancelled my order without telling me.", ("complaint",)),
     ("ms", "Pemandu batalkan tempahan lepas saya tunggu 30 minit.", ("complaint",)),
 ])
 def test_keywords_and_requests_are_not_complaints(lang, text, situations):

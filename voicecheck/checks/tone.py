@@ -29,6 +29,9 @@ from voicecheck.checks.registry import pack_rules
 from voicecheck.model import Finding
 from voicecheck.text.draft import Draft
 
+# what in the customer's message owes the reply some sympathy, whatever else it shows
+UPSET = frozenset({"complaint", "anger", "distress"})
+
 PARAMS = {"head": "str", "below": "limits", "above": "limits", "until": "num",
           "needs_customer": "bool", "needs_words": "bool", "unless": "list", "unless_hostility_below": "num",
           "and_below": "heads", "min_words": "count", "yields_to": "codes"}
@@ -87,7 +90,7 @@ class ToneRule:
         if self.unless and ctx.customer_context is not None:
             seen = set(ctx.customer_context.situations)
             hostility = tone.heads["hostility"].score if "hostility" in tone.heads else 0.0
-            if seen & self.unless and not seen & {"complaint", "anger"} and hostility < self.calm:
+            if seen & self.unless and not seen & UPSET and hostility < self.calm:
                 return []  # no sympathy is owed to "Do you take walk-ins on Saturday?"
         result = tone.heads[self.head]
         fires, direction = self._fires(result.score, ctx)
