@@ -77,6 +77,10 @@ def test_situations_are_multi_label(text, expected):
     ("Ayah saya meninggal bulan lalu, bingung cara klaim asuransinya", "id", {"distress"}),
     ("Driver tadi bawa laju gila, saya takut sangat.", "ms", {"distress"}),
     ("سلام امروز تصادف کردم، دستام میلرزه", "fa", {"distress"}),
+    ("My mum died on Sunday and I need to close her account.", "en", {"request", "distress"}),
+    ("I was honestly scared the whole ride.", "en", {"distress"}),
+    # a phone or a battery that died is not a death
+    ("My phone died so I couldn't show the ticket.", "en", set()),
     # a hypothetical accident is a question, not distress
     ("Does the policy cover a car accident abroad?", "en", {"question"}),
     ("اگه دوستم با ماشینم تصادف کنه بیمه میده؟", "fa", {"question"}),

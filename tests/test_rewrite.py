@@ -119,8 +119,8 @@ def test_shipped_templates_render_with_and_without_context(lang, name):
 
 
 def test_every_language_has_every_structure_template():
-    names = {"acknowledge", "apology", "next_step", "thanks", "move_to_dm", "sign_off",
-             "ownership", "robotic-apology", "corporate-speak", "policy-hiding", "filler",
+    names = {"acknowledge", "apology", "sympathy", "next_step", "thanks", "move_to_dm",
+             "sign_off", "ownership", "robotic-apology", "corporate-speak", "policy-hiding", "filler",
              "vague-timeline"}
     for lang in LANGS:
         assert names <= set(shipped_templates(lang)), lang
@@ -347,8 +347,8 @@ def test_rendered_parts_raise_no_findings_themselves(lang, preset):
     Indonesian 'Anda seharusnya' once read as blaming the customer)."""
     checker = Checker(preset, model=False)
     issue = {"en": "order", "id": "pesanan", "ms": "pesanan", "fa": "سفارش"}[lang]
-    for name in ("acknowledge", "apology", "ownership", "next_step", "thanks", "move_to_dm",
-                 "sign_off"):
+    for name in ("acknowledge", "apology", "sympathy", "ownership", "next_step", "thanks",
+                 "move_to_dm", "sign_off"):
         template = shipped_templates(lang)[name]
         for known, address, situation in itertools.product(
                 (False, True), ("formal", "informal", "any"), ("", "praise", "effort")):
@@ -415,3 +415,22 @@ def test_the_collector_resumes_only_when_the_last_overlapping_pause_ends():
         leave.set()
         thread.join(5)
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(("lang", "reply", "customer", "line"), [
+    ("en", "To close the account, send the death certificate and the account number.",
+     "My husband passed away last month and I don't know what to do with his accounts.",
+     "I'm so sorry to hear this."),
+    ("fa", "جهت تشکیل پرونده خسارت، کروکی پلیس و گواهینامه را ارائه فرمایید.",
+     "سلام امروز تصادف کردم، هنوز دستام میلرزه. الان باید چیکار کنم؟",
+     "از شنیدن این موضوع واقعاً متأسفیم."),
+])
+def test_a_customer_in_distress_gets_one_finding_and_an_opening_line(lang, reply, customer,
+                                                                      line):
+    """VC412 speaks for a reply with no line for a grieving or frightened customer, VC204
+    yields to it, and its fix puts the line first."""
+    report = Checker().check(reply, lang=lang, customer=customer)
+    codes = [f.code for f in report.findings]
+    assert "VC412" in codes and "VC204" not in codes
+    fix = next(f for f in report.findings if f.code == "VC412").suggestions[0]
+    assert fix.start == fix.end == 0 and fix.text.startswith(line)

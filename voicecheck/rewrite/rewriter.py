@@ -19,7 +19,7 @@ from voicecheck.model import Finding, Suggestion
 from voicecheck.rewrite.templates import TemplateSet
 
 # where a template for a missing part goes; templates not listed replace the finding's words
-PLACEMENT = {"acknowledge": "start", "apology": "start", "ownership": "end",
+PLACEMENT = {"acknowledge": "start", "apology": "start", "sympathy": "start", "ownership": "end",
              "thanks": "start", "next_step": "end", "move_to_dm": "end", "sign_off": "last"}
 RENDER_CACHE_SIZE = 4096
 MAX_TEMPLATE_RENDERS = 500  # template suggestions per reply: each render may take up to its
