@@ -101,6 +101,13 @@ def test_requests_and_distress(text, lang, expected):
     ("Selamat siang, saya karyawan baru dan belum punya EFIN untuk lapor SPT. Bagaimana cara "
      "mendapatkannya?", "id", {"question"}),
     ("Kalau gak dibalikin saya lapor ke YLKI!", "id", {"complaint", "anger"}),
+    # "even though" sets two facts against each other: a complaint unless it praises or thanks
+    ("They decorated our room even though we arrived late, thank you so much!", "en",
+     {"praise", "thanks"}),
+    ("I was charged even though I cancelled.", "en", {"complaint"}),
+    ("سلام، با اینکه دیر رسیدیم اتاق رو تزئین کرده بودن. ممنون", "fa", {"thanks"}),
+    ("با اینکه پول دادم هنوز فعال نشده", "fa", {"complaint"}),
+    ("Walaupun hujan lebat, rider sampai awal. Terima kasih!", "ms", {"thanks"}),
 ])
 def test_loud_is_not_always_angry(text, lang, expected):
     assert set(analyze_customer(text, lang).situations) == expected

@@ -13,6 +13,7 @@ What a language knows lives in the `context:` section of rules/<lang>/structure.
       situations: {complaint: [...], question: [...], praise: [...], anger: [...],
                    urgency: [...], effort: [...], thanks: [...], request: [...],
                    distress: [...]}
+      # `contrast` ("even though", "padahal"): a complaint unless the message praises or thanks
       not_situations: {complaint: ["nobody {is|was} hurt"]}  # a situation's hit inside one
                                                # of these is not that situation
       issues: {order: [order, package, parcel], refund: [refund, "money back"]}
@@ -120,8 +121,13 @@ class LanguageContext:
     issue_words: dict[str, tuple[str, ...]]
 
 
+# read from the packs but never reported: "even though", "padahal", «با اینکه» set two facts
+# against each other, a complaint unless the message praises or thanks ("they decorated the
+# room even though we arrived late")
+CONTRAST = "contrast"
+
 _SECTION = s.mapping({
-    "situations": s.mapping({name: s.list_of(s.text) for name in SITUATIONS}),
+    "situations": s.mapping({name: s.list_of(s.text) for name in (*SITUATIONS, CONTRAST)}),
     "not_situations": s.mapping({name: s.list_of(s.text) for name in SITUATIONS}),
     "issues": s.keyed(s.text, s.list_of(s.text)),
     "sign_offs": s.list_of(s.text),
@@ -276,6 +282,10 @@ def _describe(text: str, draft: Draft, data: LanguageContext) -> CustomerContext
         if value in ("complaint", "anger"):
             problem.update(t.lemma for first, last in spans for t in draft.tokens[first:last]
                            if _content(t, data))
+    if CONTRAST in situations:
+        situations.discard(CONTRAST)
+        if not situations & {"praise", "thanks"}:
+            situations.add("complaint")
     kept = set(outside([(a, b) for _, a, b in address_hits], excepted))
     for register, first, last in address_hits:
         if (first, last) not in kept:
