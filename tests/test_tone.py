@@ -636,7 +636,7 @@ def test_ece_by_chance_shrinks_with_more_replies_and_flags_a_miscalibrated_model
 
 _BOOKING = "My table booking for tonight disappeared from the app!"
 _BLAME = ("Bookings only disappear when the customer cancels them. "
-          "You must have pressed cancel by mistake.")
+          "You must have pressed cancel yourself.")
 
 
 def _codes(report):
