@@ -2,10 +2,11 @@
 
 From the customer's message this finds its language, the form of "you" it uses (kamu/Anda,
 awak/anda, تو/شما; English has none), its situations (complaint, question, praise, anger,
-urgency, `effort` when the customer did work for us: attached, tried, gave an order
-number, `thanks`, `request` for a routine thing asked for, `distress` for a loss, an illness,
-an accident or fear), the thing it is about as a short noun ("order", "pesanan") and the name it is signed
-with ("— Sarah", "Thanks, Budi"). The 4xx checks (structure.py) judge the reply against it.
+urgency, `effort` when the customer did work for us: attached, tried, gave an order number,
+`thanks`, `request` for a routine thing asked for, `distress` for a loss, an illness, an
+accident or fear), the thing it is about as a short noun ("order", "pesanan") and the name
+it is signed with ("— Sarah", "Thanks, Budi"). The 4xx checks (structure.py) judge the reply
+against it.
 
 What a language knows lives in the `context:` section of rules/<lang>/structure.yaml:
 
