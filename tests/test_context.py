@@ -81,6 +81,11 @@ def test_situations_are_multi_label(text, expected):
     ("I was honestly scared the whole ride.", "en", {"distress"}),
     # a phone or a battery that died is not a death
     ("My phone died so I couldn't show the ticket.", "en", set()),
+    # questions written without a question mark
+    ("jam buka kantor di jl sudirman sampe jam brp ya", "id", {"question"}),
+    ("kalau bayar pakai transfer bisa ga", "id", {"question"}),
+    ("nak tanya parcel boleh ambil kat mana", "ms", {"question"}),
+    ("سلام نوبت دکتر احمدی فردا ساعت چند است", "fa", {"question"}),
     # a hypothetical accident is a question, not distress
     ("Does the policy cover a car accident abroad?", "en", {"question"}),
     ("اگه دوستم با ماشینم تصادف کنه بیمه میده؟", "fa", {"question"}),
