@@ -86,12 +86,22 @@ def test_situations_are_multi_label(text, expected):
     ("kalau bayar pakai transfer bisa ga", "id", {"question"}),
     ("nak tanya parcel boleh ambil kat mana", "ms", {"question"}),
     ("سلام نوبت دکتر احمدی فردا ساعت چند است", "fa", {"question"}),
+    # chasing an earlier contact or promise, owed a next step or a time rather than an apology
+    ("Any update on the repair? You said someone would ring me on Tuesday.", "en",
+     {"chase", "question"}),
+    ("Just following up on my ticket from last week", "en", {"chase"}),
+    ("min gimana kelanjutannya laporan saya kemarin", "id", {"chase", "question"}),
+    ("Dah ada update pasal tuntutan saya?", "ms", {"chase", "question"}),
+    ("سلام درخواست وامم چی شد؟", "fa", {"chase", "question"}),
+    # what the customer was told, when it worked, is no chase
+    ("The tip you said would help worked, thanks!", "en", {"thanks"}),
+    ("اون نکته‌ای که گفتید جواب داد، مرسی", "fa", {"thanks"}),
     # a hypothetical accident is a question, not distress
     ("Does the policy cover a car accident abroad?", "en", {"question"}),
     ("اگه دوستم با ماشینم تصادف کنه بیمه میده؟", "fa", {"question"}),
     ("Kalau kecelakaan di luar kota, asuransinya tetap jalan?", "id", {"question"}),
 ])
-def test_requests_and_distress(text, lang, expected):
+def test_requests_distress_and_chasing(text, lang, expected):
     assert set(analyze_customer(text, lang=lang).situations) == expected
 
 

@@ -4,16 +4,16 @@ From the customer's message this finds its language, the form of "you" it uses (
 awak/anda, تو/شما; English has none), its situations (complaint, question, praise, anger,
 urgency, `effort` when the customer did work for us: attached, tried, gave an order number,
 `thanks`, `request` for a routine thing asked for, `distress` for a loss, an illness, an
-accident or fear), the thing it is about as a short noun ("order", "pesanan") and the name
-it is signed with ("— Sarah", "Thanks, Budi"). The 4xx checks (structure.py) judge the reply
-against it.
+accident or fear, `chase` for a customer chasing an earlier contact or promise), the thing
+it is about as a short noun ("order", "pesanan") and the name it is signed with ("— Sarah",
+"Thanks, Budi"). The 4xx checks (structure.py) judge the reply against it.
 
 What a language knows lives in the `context:` section of rules/<lang>/structure.yaml:
 
     context:
       situations: {complaint: [...], question: [...], praise: [...], anger: [...],
                    urgency: [...], effort: [...], thanks: [...], request: [...],
-                   distress: [...]}
+                   distress: [...], chase: [...]}
       # `contrast` ("even though", "padahal"): a complaint unless the message praises or thanks
       not_situations: {complaint: ["nobody {is|was} hurt"]}  # a situation's hit inside one
                                                # of these is not that situation
@@ -44,7 +44,7 @@ from voicecheck.text.draft import Draft, make_draft
 from voicecheck.text.normalize import fold_phrase
 
 SITUATIONS = ("complaint", "question", "praise", "anger", "urgency", "effort", "thanks",
-              "request", "distress")
+              "request", "distress", "chase")
 CUSTOMER_MAX_CHARS = 20_000  # a customer message longer than this is cut (only its start counts)
 
 _QUESTION = re.compile(r"[?؟]")
