@@ -52,7 +52,8 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
 _LINK = re.compile(r"https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 # the exact place to go: a menu path ("Billing > Change plan") or a quoted button or page name
 _PLACE = re.compile(r"[>›→«»“”\"]|\s'[^'\s][^']{0,40}'")
-MAX_ELSEWHERE_WORDS = 30  # a longer reply answers, then says where to read more
+MAX_ELSEWHERE_WORDS = 30  # a longer reply answers, then says where to read more (stock lines
+                          # do not count towards it)
 _DRAFT_KEY = "structure"
 _REPLY_KEY = "structure-reply"
 
@@ -346,7 +347,11 @@ class StructureRule:
             return []
         if _LINK.search(draft.original) or _PLACE.search(draft.original):
             return []  # it names the page or the menu: that is an answer
-        if sum(1 for t in draft.tokens if t.is_word) > MAX_ELSEWHERE_WORDS:
+        # stock lines (VC410's, named by `discount_from`) pad a reply without answering
+        padding = self._spans(draft, "discount")
+        words = sum(1 for i, t in enumerate(draft.tokens)
+                    if t.is_word and not any(a <= i < b for a, b in padding))
+        if words > MAX_ELSEWHERE_WORDS:
             return []
         return self._present(draft, severity, pointers[0])
 
