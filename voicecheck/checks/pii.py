@@ -66,13 +66,13 @@ _ADDRESS_CUE = {
           r"|\bdeliver(?:y|ed|ing)?\s+(?:\w+\s+){0,3}?(?:to|at)\b|\byou\s+live\s+at\b"
           r"|\b(?:your|ur)\s+(?:trip|ride|journey|pick-?up|drop-?off)\s+(?:\w+\s+){0,2}?(?:from|to|at)\b"
           r"|\b(?:dropped\s+off|left)\s+at\b",
-    "id": r"\balamat\s+(?:(?:pengiriman|rumah|tinggal|penagihan|terdaftar|baru|lama)\s+)?"
+    "id": r"\balamat\s+(?:yang\s+)?(?:(?:pengiriman|rumah|tinggal|penagihan|terdaftar|baru|lama)\s+)?"
           r"(?:Kakak|Kak|Anda|kamu|Bapak|Ibu|Bpk|Pak|Bu|Mas|Mbak|Agan|Gan|Sis)\b"
           r"|\balamat\s+(?:pengiriman|rumah|tinggal|penagihan|terdaftar)\b|\bberalamat\b"
           r"|\b(?:dikirim|dikirimkan|diantar|diantarkan|diantarin|dijemput)\s+(?:\w+\s+){0,3}?(?:ke|di)\b"
           r"|\b(?:perjalanan|titik jemput|lokasi jemput|penjemputan)\s+(?:Kakak|Kak|Anda|kamu|Bapak|Ibu)"
           r"\s+(?:\w+\s+){0,2}?(?:dari|ke|di)\b",
-    "ms": r"\balamat\s+(?:(?:penghantaran|rumah|kediaman|berdaftar|baharu|lama)\s+)?"
+    "ms": r"\balamat\s+(?:yang\s+)?(?:(?:penghantaran|rumah|kediaman|berdaftar|baharu|lama)\s+)?"
           r"(?:tuan|puan|encik|cik|anda|awak|kamu|abang|akak|kak|bang)\b"
           r"|\balamat\s+(?:penghantaran|rumah|kediaman|berdaftar)\b|\bberalamat\b"
           r"|\b(?:dihantar|dihantarkan|hantar)\s+(?:\w+\s+){0,3}?(?:ke|di)\b"
@@ -85,7 +85,10 @@ _ADDRESS_BODY = {
     "en": r"\b\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?,?\s+(?:[A-Z][\w'’-]*\.?\s+){1,3}"
           r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Close|Court|Ct|"
           r"Crescent|Cres|Place|Pl|Terrace|Tce|Grove|Gardens|Square|Sq|Parkway|Pkwy|Highway|Hwy|"
-          r"Row|Walk|Mews)\b\.?",
+          r"Row|Walk|Mews)\b\.?"
+          # a flat or unit and its building ("Flat 302, Sai Residency", "Apt 4B, Harbour View")
+          r"|\b(?:Flat|Apt|Apartment|Unit|Suite)\.?\s*(?:No\.?\s*)?\d{1,5}[A-Za-z]?,?\s+"
+          r"(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*",
     "id": r"\b(?:Jl|Jln|Jalan|Gg|Gang|Lorong|Lrg|Komplek|Kompleks|Komp|Perumahan|Perum|Taman|Tmn|"
           r"Persiaran|Lebuh|Blok)\.?\s+[^,.!?\n]{1,40}?\s(?:No|Nomor|Nombor)\.?\s?\d{1,5}[A-Za-z]?\b"
           r"|\b(?:No|Nomor|Nombor|Lot)\.?\s?\d{1,5}[A-Za-z]?,?\s+(?:Jl|Jln|Jalan|Lorong|Lrg|Taman|Tmn|"
