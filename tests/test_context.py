@@ -446,6 +446,13 @@ def test_kept_contexts_equal_fresh_ones(text, reply_lang):
     ("fa", "سلام گوشیم گم شده، لطفا سیم کارتمو مسدود کنید", False),
     ("fa", "کارت ملی ام گم شده چیکار کنم؟", False),            # ZWNJ or a space: the same
     ("fa", "بسته من گم شده، یک هفته است نرسیده", True),
+    # the customer's own slip asks for help, not an apology
+    ("en", "Please cancel order 55120, I ordered the wrong size.", False),
+    ("en", "I accidentally booked the wrong date, can I change it?", False),
+    ("en", "I forgot my password and can't log in", False),
+    ("en", "You sent the wrong size, I ordered a medium.", True),
+    ("en", "I can't log in since your update last night.", True),
+    ("id", "kartu ATM saya yang hilang kemarin, cara blokirnya gimana?", False),
 ])
 def test_the_customers_own_misfortune_is_not_a_complaint(lang, text, complaint):
     assert analyze_customer(text, lang).has("complaint") == complaint

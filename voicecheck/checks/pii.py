@@ -3,8 +3,10 @@
     kind: pii
     pii: email | phone | card | national_id | account | address
 
-Cards are Luhn-checked (so order numbers pass); phone numbers are parsed with Google's
-libphonenumber (the `phonenumbers` package), with the region of the reply's language.
+Cards are Luhn-checked and must start and run as a card network's do (so order numbers, a
+15-digit IMEI and a tracking number pass, and so does a number labelled as one); phone
+numbers are parsed with Google's libphonenumber (the `phonenumbers` package), with the region
+of the reply's language.
 `national_id` is an identity number of one of our markets: a Malaysian MyKad number by its
 shape (900101-14-5678), an Indonesian NIK, an Iranian national code and a US Social Security
 number right after their name (the name is what makes sixteen or ten digits an identity
@@ -34,6 +36,24 @@ _PHONE_LIKE = re.compile(r"\+?\(?\d[\d\s().\u2013-]{6,24}\d")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 _DIGIT = re.compile(r"\d")
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
+# a phone number the reply says is the brand's own line, said just before it in the same
+# sentence: "call our team on 020 7946 0958", "hubungi kami di 021-555-0100", «تلفن پشتیبانی»
+# ("Our courier will call you on …" is the customer's number and stays reported)
+_OUR_LINE = {
+    "en": r"\b(?:call|ring|phone|text|contact|reach|whatsapp|message|dial)\s+(?:us|our(?:\s+\w+){1,2})\b"
+          r"|\bour\s+(?:\w+\s+)?(?:number|line|hotline|helpline|office|store|branch|desk|"
+          r"call\s*cent(?:re|er))\b",
+    "id": r"\b(?:hubungi|telepon|telpon|kontak|whatsapp|wa|sms)\s+(?:kami|call\s*center|cs|"
+          r"customer\s+service|hotline|layanan\s+pelanggan)\b|\b(?:call\s*center|hotline)\b",
+    "ms": r"\b(?:hubungi|telefon|call|whatsapp|wa|sms)\s+(?:kami|pusat\s+panggilan|talian|"
+          r"khidmat\s+pelanggan|hotline)\b|\b(?:talian\s+(?:bantuan|hotline|khidmat)|hotline)\b",
+    "fa": r"(?:شماره|تلفن)\s+(?:پشتیبانی|مرکز\s+تماس|دفتر|شرکت)|مرکز\s+تماس|تلفن\s+گویا"
+          r"|(?:^|\s)(?:با\s+ما|تماس\s+با\s+ما)(?=\s)",
+}
+_OUR_LINE_RE = {lang: re.compile(f"(?i:{pattern})") for lang, pattern in _OUR_LINE.items()}
+# a number the reply itself names as something other than a card: "IMEI 490154203237518"
+_NOT_CARD_LABEL = re.compile(r"(?i)\b(?:imei|tracking|track(?:ing)? (?:no|number|id)|awb|"
+                             r"waybill|consignment|serial|s/n|resi)\b[^\d\n]{0,20}$")
 _MYKAD = re.compile(r"(?<!\d)\d{6}-\d{2}-\d{4}(?!\d)")
 # a bank account number: eight digits or more (any script's digits, spaced or dashed) right
 # after the word for an account in one of our languages, or an Iranian IBAN (Sheba); masked or
@@ -147,6 +167,31 @@ def _placeholder_digits(digits: str) -> bool:
     return len(set(digits)) == 1 or digits in "01234567890123456789"
 
 
+def card_shaped(digits: str) -> bool:
+    """Whether ASCII `digits` start and run as some card network's numbers do: Visa 4 (13, 16
+    or 19 digits), Mastercard 51-55 and 2221-2720 (16), American Express 34 and 37 (15),
+    Diners 300-305, 36, 38, 39 (14-19), JCB 3528-3589 (16-19), RuPay 81-82 (16), and the
+    5 and 6 ranges of Maestro, Discover, UnionPay, RuPay, Verve and Iran's Shetab cards (12-19).
+
+    >>> [card_shaped(n) for n in ("4111111111111111", "490154203237518", "1234567812345670")]
+    [True, False, False]
+    """
+    n, two, four = len(digits), int(digits[:2]), int(digits[:4])
+    if digits[0] == "4":
+        return n in (13, 16, 19)
+    if 51 <= two <= 55 or 2221 <= four <= 2720:
+        return n == 16
+    if two in (34, 37):
+        return n == 15
+    if two in (36, 38, 39) or 300 <= int(digits[:3]) <= 305:
+        return 14 <= n <= 19
+    if 3528 <= four <= 3589:
+        return 16 <= n <= 19
+    if digits[0] in "56":
+        return 12 <= n <= 19
+    return two in (81, 82) and n == 16
+
+
 def luhn(digits: str) -> bool:
     """Luhn checksum.
 
@@ -190,8 +235,10 @@ class PiiRule:
                 return []  # a card number has 13-19 digits
             spans = []
             for m in _CARD.finditer(text):
-                digits = re.sub(r"\D", "", m.group())
-                if 13 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 1:
+                digits = _digits(m.group())
+                if (13 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 1
+                        and card_shaped(digits)
+                        and not _NOT_CARD_LABEL.search(text, max(0, m.start() - 40), m.start())):
                     spans.append(m.span())
             return spans
         if self.kind == "address":
@@ -209,8 +256,19 @@ class PiiRule:
                 start, end = max(0, run.start() - 2), min(len(text), run.end() + 2)
                 trunk = run.group().lstrip("+( ")[:1] == "0"
                 out += [(start + s, start + e)
-                        for s, e in self._phones_in(text[start:end], trunk)]
+                        for s, e in self._phones_in(text[start:end], trunk)
+                        if not self._our_line(text, start + s)]
         return out
+
+    def _our_line(self, text: str, at: int) -> bool:
+        """Whether the reply says, just before `at` and in the same sentence, that the number
+        there is the brand's own line ("call our team on …")."""
+        ours = _OUR_LINE_RE.get(self.lang)
+        if ours is None:
+            return False
+        lookback = max(0, at - 40)
+        return any(not _SENTENCE_END.search(text, found.end(), at)
+                   for found in ours.finditer(text, lookback, at))
 
     def _phones_in(self, run: str, trunk: bool) -> list[tuple[int, int]]:
         """The personal phone numbers in one digit run, by the first region whose numbering
