@@ -43,7 +43,7 @@ def test_persian_digits_are_digits():
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="0123456789 -.:#\nNIKSNکد ملی", max_size=120), st.sampled_from(["id", "fa"]))
 def test_any_digit_soup_gives_spans_on_digits(text, lang):
-    for found in _ids(text or "x", lang):
+    for found in _ids(text if text.strip() else "x", lang):  # an empty reply is refused
         assert found[0].isdecimal() and found[-1].isdecimal()
 
 
@@ -80,5 +80,5 @@ def test_customer_addresses_in_public_replies(text, lang, found):
                                  "our", ".", ",", "\n", "Jl.", "No.", "alamat Kakak", "di"]),
                 max_size=30).map(" ".join), st.sampled_from(["en", "id"]))
 def test_address_spans_start_at_a_digit_or_a_street_word(text, lang):
-    for found in _addresses(text or "x", lang):
+    for found in _addresses(text if text.strip() else "x", lang):
         assert found[:1].isdigit() or found.split()[0].rstrip(".") in ("Jl", "No")

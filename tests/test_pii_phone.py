@@ -37,6 +37,7 @@ def test_other_languages_keep_their_own_region():
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="0123456789 +()-.–\n abc", max_size=120))
 def test_any_digit_soup_gives_spans_inside_the_text(text):
-    report = CHECKER.check(text or "x", lang="en", channel="twitter_public")
+    text = text if text.strip() else "x"  # an empty reply is refused (E204)
+    report = CHECKER.check(text, lang="en", channel="twitter_public")
     for f in report.findings:
-        assert (text or "x")[f.start:f.end] == f.text
+        assert text[f.start:f.end] == f.text

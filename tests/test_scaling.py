@@ -183,8 +183,11 @@ def test_report_copies_a_window_of_a_long_line_not_all_of_it(local_line):
     assert probe.counts["copied"] < 2 * len(text) + 400 * len(findings)
 
 
+# a lone CR, a vertical tab and U+2028 are no line break for the report any more, and control
+# characters print as visible symbols (tests/test_text_report_safety.py): the old renderer split
+# lines at them and printed them raw, so they are left out of this comparison
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["a", "b", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\u2028",
+@given(st.lists(st.sampled_from(["a", "b", " ", "\t", "\n", "\r\n",
                                  "x" * 150, "\t" * 3, "é"]), max_size=30),
        st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 40), st.integers(1, 12),
                           st.integers(1, 400), st.booleans()), min_size=1, max_size=6))

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, run_cli
@@ -687,11 +687,14 @@ def test_vc207_needs_eight_words_and_no_empathy():
        st.sampled_from(["", " ", _BOOKING, "Where is my refund??", "thanks, all good now"]),
        st.sampled_from(["en", "id", "ms", "fa"]))
 def test_vc206_and_vc207_never_speak_together(reply, customer, lang):
+    from voicecheck.text.blank import is_blank
+
+    assume(not is_blank(reply))  # an empty reply is refused (E204), not judged
     report = _default_checker().check(reply, lang=lang, customer=customer)
     codes = set(_codes(report))
     assert not {"VC206", "VC207"} <= codes
     if "VC207" in codes:
-        assert 60 <= report.scores["hostility"] < 85 and report.scores["empathy"] < 30
+        assert 50 <= report.scores["hostility"] < 85 and report.scores["empathy"] < 30
         assert customer.strip()
 
 

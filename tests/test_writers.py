@@ -387,4 +387,4 @@ def test_statistics_marks_rules_with_safe_fixes():
 
 def test_statistics_empty_and_errors(run):
     empty = LintRun([], [VoicecheckError("x", path="a.json")], 1, 0)
-    assert render("statistics", empty) == "No findings.\n1 file could not be read.\n"
+    assert render("statistics", empty) == "No findings.\nNot checked: 1 file unreadable.\n"

@@ -8,6 +8,7 @@ tokens (--help, --version, rules, explain, guide) never import spaCy or numpy.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,14 +16,20 @@ from typing import Any
 import click
 
 from voicecheck import __version__
-from voicecheck.model import SEVERITY_RANK, VoicecheckError
+from voicecheck.io.text_report import visible
+from voicecheck.model import SEVERITY_RANK, VoicecheckError, shorten
 
 FAIL_ON = ("error", "warning", "info", "never")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+def _error(error: VoicecheckError | str) -> None:
+    """Print one error line; a file name or quoted text in it cannot drive the terminal."""
+    click.echo(visible(f"voicecheck: {error}"), err=True)
+
+
 def _fail(error: VoicecheckError | str) -> None:
-    click.echo(f"voicecheck: {error}", err=True)
+    _error(error)
     sys.exit(EXIT_ERROR)
 
 
@@ -127,7 +134,7 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
         except VoicecheckError as error:
             errors += 1
             unchecked += 1
-            click.echo(f"voicecheck: {error}", err=True)
+            _error(error)
             continue
         except _ReportedAlready:
             unchecked += 1
@@ -146,7 +153,7 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
                                          path=shown))
         except VoicecheckError as error:
             errors += 1
-            click.echo(f"voicecheck: {error}", err=True)
+            _error(error)
     if show_diff:
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if changed else EXIT_OK)
     if fmt == "json":
@@ -197,7 +204,7 @@ class _Progress:
 
 
 def _lint_text(run: Any) -> list[str]:
-    from voicecheck.io.text_report import format_finding
+    from voicecheck.io.text_report import UNDERLINE_LIMIT, format_finding, visible
 
     out = []
     for report in run.reports:
@@ -207,11 +214,12 @@ def _lint_text(run: Any) -> list[str]:
                 # about a suppression comment, which is not part of the reply's text
                 lines = format_finding(finding, finding.text, report.path or "-",
                                        local_line=True)
-                lines[-1] = lines[-1][:lines[-1].index("|") + 2] + "^" * len(finding.text)
+                lines[-1] = lines[-1][:lines[-1].index("|") + 2] + "^" * min(
+                    len(finding.text), UNDERLINE_LIMIT)
             else:
                 lines = format_finding(finding, report.text, report.path or "-",
                                        local_line=True)
-            lines[0] += f"  ({reply})" if reply else ""
+            lines[0] += f"  ({visible(str(reply))})" if reply else ""
             out.extend(lines)
             out.append("")
     return out
@@ -261,6 +269,7 @@ def lint(paths: tuple[str, ...], guide_path: str | None, input_format: str | Non
     from voicecheck.io.lint import lint as run_lint
     from voicecheck.io.lint import write_baseline as save
     from voicecheck.io.lintrun import exit_code, render
+    from voicecheck.io.lintrun import summary as lint_summary
 
     if guide_path and not Path(guide_path).exists() and guide_path not in (
             "default", "formal", "friendly"):
@@ -278,7 +287,7 @@ def lint(paths: tuple[str, ...], guide_path: str | None, input_format: str | Non
     finally:
         progress.close()
     for error in run.errors:
-        click.echo(f"voicecheck: {error}", err=True)
+        _error(error)
     if write_baseline:
         count = save(write_baseline, run.reports, __version__)
         click.echo(f"wrote {count} finding{'s' if count != 1 else ''} to {write_baseline}",
@@ -289,12 +298,12 @@ def lint(paths: tuple[str, ...], guide_path: str | None, input_format: str | Non
     elif fmt == "json":
         text = json.dumps([r.to_dict() for r in run.reports], ensure_ascii=False, indent=2)
     elif fmt == "text":
-        text = "\n".join(_lint_text(run) + [_lint_summary(run)])
+        text = "\n".join(_lint_text(run) + [lint_summary(run)])
     else:
         text = render(fmt, run, fail_on=fail_on)
     if output:
         write_file(output, text if text.endswith("\n") else text + "\n")
-        click.echo(_lint_summary(run), err=True)
+        click.echo(lint_summary(run), err=True)
     else:
         click.echo(text.rstrip("\n"))
     if run.errors:
@@ -302,21 +311,6 @@ def lint(paths: tuple[str, ...], guide_path: str | None, input_format: str | Non
     if exit_zero or fail_on == "never":
         sys.exit(EXIT_OK)
     sys.exit(exit_code(run, fail_on))
-
-
-def _lint_summary(run: Any) -> str:
-    findings = sum(len(r.findings) for r in run.reports)
-    flagged = sum(1 for r in run.reports if r.findings)
-    parts = [(f"{findings} finding{'s' if findings != 1 else ''} in {flagged} of "
-              f"{len(run.reports)} replies ({run.files} file{'s' if run.files != 1 else ''}"
-              f", {run.elapsed:.2f} s")]
-    if run.cached_files:
-        parts.append(f", {run.cached_files} cached")
-    if run.baselined:
-        parts.append(f", {run.baselined} known to the baseline")
-    if run.errors:
-        parts.append(f", {len(run.errors)} unreadable")
-    return "".join(parts) + ")."
 
 
 def _fix_target(target: str, check: Any, write: bool, unsafe: bool) -> tuple[Any, str]:
@@ -483,9 +477,6 @@ def _needs_sklearn() -> None:
 def train(head: str, data_path: str, out_dir: str, text_column: str | None,
           label_column: str | None, lang: str | None, seed: int, word_vectors: bool) -> None:
     """Fit a tone head on your own labelled replies; report held-out metrics."""
-    import shutil
-    import tempfile
-
     from voicecheck.io.labelled import BUILT_IN, read_labelled
     from voicecheck.tone.model import ToneModel, save_model
     from voicecheck.tone.train import evaluate, fit, metrics_table, split_of
@@ -493,6 +484,7 @@ def train(head: str, data_path: str, out_dir: str, text_column: str | None,
     _needs_sklearn()
     if not head.replace("_", "").isalnum():
         raise VoicecheckError(f"head name {head!r} must be letters, digits and _", code="E211")
+    target = _model_target(out_dir, data_path)  # refused before minutes of training
     rows = read_labelled(data_path, head, text_column, label_column)
     click.echo(f"{len(rows)} labelled rows from {data_path}", err=True)
     samples = _samples(rows, head, lang)
@@ -523,21 +515,131 @@ def train(head: str, data_path: str, out_dir: str, text_column: str | None,
     manifest["metrics_test"] = metrics
     manifest["data"] = {"file": Path(data_path).name, "rows": len(rows),
                         "splits": {k: len(v) for k, v in parts.items()}}
-    target = Path(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=".voicecheck-model-", dir=target.parent
-                                    if target.parent.exists() else None))
-    try:
-        save_model(staging, manifest, vocab, arrays, vectors)
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.move(str(staging), str(target))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    _install_model(target, out_dir, data_path,
+                   lambda folder: save_model(folder, manifest, vocab, arrays, vectors))
     click.echo(metrics_table(metrics))
     if len(parts["test"]) < 50:
         click.echo(f"warning: only {len(parts['test'])} held-out rows; these numbers are "
                    "rough", err=True)
-    click.echo(f"wrote {target}", err=True)
+    click.echo(f"wrote {out_dir}", err=True)
+
+
+# what `save_model` writes: a folder holding only these (and a manifest of ours) may be replaced
+MODEL_FILES = frozenset({"manifest.json", "vocab.json", "weights.npz", "vectors.json",
+                         "vectors.npz"})
+
+
+def _out_error(shown: str, message: str) -> VoicecheckError:
+    return VoicecheckError(message, path=shown, code="E214")
+
+
+def _refuse_replacing(target: Path, shown: str, data_path: str) -> None:
+    """Refuse (E214) an `--out` that training must not replace: the current folder or one
+    above it, a folder holding the training data, anything but a directory, and a directory
+    that is not a voicecheck model (or holds files of its own beside one). An empty directory
+    may be replaced."""
+    from voicecheck.tone.model import FORMAT
+
+    try:
+        here = Path.cwd().resolve()
+    except OSError:  # the current folder was deleted: nothing there to protect
+        here = None
+    if here is not None and here.is_relative_to(target):
+        raise _out_error(shown, "is the current folder or a folder above it; choose another --out")
+    if Path(data_path).resolve().is_relative_to(target):
+        raise _out_error(shown, "holds the training data; choose another --out")
+    if not os.path.lexists(target):
+        return
+    if not target.is_dir():
+        raise _out_error(shown, "exists and is not a directory; choose another --out")
+    try:
+        entries = sorted(entry.name for entry in target.iterdir())
+        if not entries:
+            return
+        manifest = target / "manifest.json"
+        is_model = (manifest.is_file() and manifest.stat().st_size < 1_000_000
+                    and _manifest_format(manifest) == FORMAT)
+    except OSError as exc:
+        raise _out_error(shown, f"cannot read: {exc.strerror}") from None
+    if not is_model:
+        raise _out_error(shown, "exists and is not a voicecheck model directory; choose "
+                                "another --out")
+    others = [name for name in entries if name not in MODEL_FILES]
+    if others:
+        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+        raise _out_error(shown, f"is a voicecheck model directory that also holds "
+                                f"{shorten(others[0])!r}{more}; move "
+                                f"{'them' if more else 'it'} or choose another --out")
+
+
+def _manifest_format(manifest: Path) -> Any:
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data.get("format") if isinstance(data, dict) else None
+
+
+def _model_target(out_dir: str, data_path: str) -> Path:
+    """The folder `train --out` will write (symlinks followed), checked before training: it
+    may be replaced, and the nearest folder that exists above it can be written to."""
+    import tempfile
+
+    target = Path(out_dir).resolve()
+    _refuse_replacing(target, out_dir, data_path)
+    existing = next(p for p in target.parents if os.path.lexists(p))
+    if not existing.is_dir():
+        raise _out_error(out_dir, f"{existing} is not a directory; choose another --out")
+    try:  # a probe, so that a folder we cannot write is refused before training, not after
+        os.rmdir(tempfile.mkdtemp(prefix=".voicecheck-probe-", dir=existing))
+    except OSError as exc:
+        raise _out_error(out_dir, f"cannot write in {existing}: {exc.strerror}; choose "
+                                  "another --out") from None
+    return target
+
+
+def _install_model(target: Path, shown: str, data_path: str, write: Any) -> None:
+    """Write a model with `write(folder)` into a new folder beside `target`, then swap it in
+    with renames: a failed or interrupted run leaves the old model (or nothing) in place, and
+    only a folder `_refuse_replacing` allows is replaced."""
+    import contextlib
+    import shutil
+    import tempfile
+
+    from voicecheck.paths import umask_mode
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    except OSError as exc:
+        raise _out_error(shown, f"cannot write: {exc.strerror}") from None
+    backup, swapped = None, False
+    try:
+        mode = umask_mode()
+        os.chmod(staging, mode | (mode & 0o444) >> 2)  # mkdtemp makes 0700
+        write(staging)
+        _refuse_replacing(target, shown, data_path)  # again: training took a while
+        if os.path.lexists(target):
+            backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.rename(target, backup / "model")
+            try:
+                os.rename(staging, target)
+            except OSError:
+                os.rename(backup / "model", target)
+                raise
+        else:
+            os.rename(staging, target)
+        swapped = True
+    except OSError as exc:
+        raise _out_error(shown, f"cannot write: {exc.strerror}; nothing replaced") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # left over only when something failed
+        if backup is not None:
+            if swapped:
+                shutil.rmtree(backup, ignore_errors=True)
+            else:  # the old model is back in place; if it could not be put back, it stays here
+                with contextlib.suppress(OSError):
+                    os.rmdir(backup)
 
 
 @main.command("eval")

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from voicecheck.model import MILDER, SEVERITY_RANK, Finding, Report, VoicecheckE
 from voicecheck.paths import data_dir
 from voicecheck.rewrite.rewriter import Rewriter
 from voicecheck.runtime import gc_paused
+from voicecheck.text.blank import is_blank
 from voicecheck.text.draft import Draft, make_draft
 from voicecheck.text.langid import identify
 from voicecheck.tone.features import extract
@@ -164,6 +166,34 @@ def _tone_features(draft: Draft, signals: list[str]) -> dict[str, float]:
     return extract(draft.original, draft.word_texts, draft.lang, signals, draft.openers)
 
 
+def _type_error(name: str, wanted: str, value: Any) -> VoicecheckError:
+    return VoicecheckError(f"{name} must be {wanted}, not {type(value).__name__}", code="E200")
+
+
+def _require_text(value: Any, name: str, optional: bool = True) -> None:
+    """Refuse a parameter that is not a string (or None, when `optional`): the API's callers
+    get a VoicecheckError with a code, never an AttributeError from deep inside."""
+    if not isinstance(value, str) and not (optional and value is None):
+        raise _type_error(name, "a string or None" if optional else "a string", value)
+
+
+def _require_guide(guide: Any) -> None:
+    if guide is not None and not isinstance(guide, (Guide, str, os.PathLike)):
+        raise _type_error("guide", "a Guide, a path, a preset name or None", guide)
+
+
+def _rule_names(ignore: Any) -> frozenset[str]:
+    """`ignore` as a set of rule codes or slugs; a bare string is refused, since it would be
+    read as its letters."""
+    try:
+        names = frozenset(() if ignore is None else ignore)
+    except TypeError:
+        names = None
+    if isinstance(ignore, str) or names is None or not all(isinstance(n, str) for n in names):
+        raise _type_error("ignore", "a collection of rule codes or slugs", ignore)
+    return names
+
+
 def _require_unicode(text: str, what: str, path: str | None) -> None:
     """Refuse lone surrogates (from JSON "\\ud800" or Python): they are not text, and spaCy
     cannot hash them."""
@@ -282,6 +312,11 @@ class Checker:
 
     def __init__(self, guide: Guide | str | None = None, *, placeholders_ok: bool = False,
                  model: str | Path | bool | None = None) -> None:
+        _require_guide(guide)
+        if not isinstance(placeholders_ok, bool):
+            raise _type_error("placeholders_ok", "True or False", placeholders_ok)
+        if model is not None and not isinstance(model, (bool, str, os.PathLike)):
+            raise _type_error("model", "a path, True, False or None", model)
         self.guide = guide if isinstance(guide, Guide) else load_guide(guide)
         self.placeholders_ok = placeholders_ok
         self._rulesets: dict[str, RuleSet] = {}
@@ -370,6 +405,13 @@ class Checker:
         return ruleset
 
     def detect_language(self, text: str, lang: str | None = None) -> str:
+        """`lang` when one is given, else the language of `text` among the guide's.
+
+        >>> Checker(model=False).detect_language("Mohon maaf, pesanan Anda terlambat.", "auto")
+        'id'
+        """
+        _require_text(text, "text", optional=False)
+        _require_text(lang, "lang")
         if lang and lang != "auto":
             if lang not in ("en", "id", "ms", "fa"):
                 raise VoicecheckError(f"unsupported language '{lang}' (supported: en, id, ms, fa)",
@@ -391,13 +433,30 @@ class Checker:
               customer: str | None = None, path: str | None = None,
               ignore: Collection[str] = ()) -> Report:
         """Check one reply and return its Report. `ignore`: rule codes or slugs whose findings
-        are dropped before scoring (as if the guide turned them off for this reply)."""
-        if not isinstance(text, str):
-            raise VoicecheckError("text must be a string", code="E200")
+        are dropped before scoring (as if the guide turned them off for this reply).
+
+        Raises VoicecheckError: E200 a parameter of the wrong type, E201 a reply over
+        MAX_CHARS, E202 lone surrogates, E204 an empty reply (nothing but whitespace and
+        invisible characters such as U+200B), E103 an unknown language, E206 an unknown
+        channel.
+
+        >>> Checker(model=False).check("\u200b\ufeff")
+        Traceback (most recent call last):
+        voicecheck.model.VoicecheckError: E204 empty reply: nothing to check
+        """
+        _require_text(text, "text", optional=False)
+        for name, value in (("lang", lang), ("channel", channel), ("customer", customer)):
+            _require_text(value, name)
+        if isinstance(path, os.PathLike):
+            path = os.fspath(path)
+        _require_text(path, "path")
+        ignore = _rule_names(ignore)
         if len(text) > MAX_CHARS:
             raise VoicecheckError(f"input is longer than {MAX_CHARS:,} characters", path=path,
                                   code="E201")
         _require_unicode(text, "", path)
+        if is_blank(text):
+            raise VoicecheckError("empty reply: nothing to check", path=path, code="E204")
         if customer is not None:
             _require_unicode(customer, "the customer's message is ", path)
         if channel and channel not in self.guide.channels and channel not in CHANNELS:
@@ -435,6 +494,7 @@ def check(text: str, guide: Guide | str | None = None, lang: str | None = None,
     >>> check("As per our policy, no refunds.", lang="en").findings[0].code
     'VC112'
     """
+    _require_guide(guide)
     return _checker_for(guide).check(text, lang=lang, channel=channel, customer=customer)
 
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from voicecheck.guide.schema import LANGS, validate
+from voicecheck.guide.schema import GUIDE_KEYS, LANGS, validate
 from voicecheck.guide.yamlio import Located, read_yaml
 from voicecheck.model import VoicecheckError
 from voicecheck.paths import data_dir
 
 GUIDE_NAMES = (".voicecheck.yaml", ".voicecheck.yml", "voicecheck.yaml")
 PRESETS = ("default", "formal", "friendly")
+GUIDE_SUFFIXES = (".yaml", ".yml")  # what `extends` may name besides a preset
 _LIST_KEYS = ("banned", "preferred", "jargon", "ignore")
 _MAP_KEYS = ("voice", "readability", "channels", "style", "rules", "thresholds", "rewrite", "lint")
 
@@ -82,20 +83,62 @@ def _resolve_extends(name: str, base: Path | None, source: str, line: int | None
     if name in PRESETS:
         return data_dir("rules") / "presets" / f"{name}.yaml"
     shown = name if len(name) <= 80 else name[:77] + "..."
+    presets = f"built-in presets: {', '.join(PRESETS)}; other guides are .yaml/.yml files"
+    # Only guides can be extended: a name not ending .yaml/.yml is refused before the file is
+    # even looked for, so `extends: /etc/shadow` neither reads it nor says whether it exists.
+    if not name.lower().endswith(GUIDE_SUFFIXES):
+        what = "not a regular file" if _is_device(name, base) else "no such preset or file"
+        raise VoicecheckError(f"extends '{shown}': {what} ({presets})", path=source,
+                              line=line, code="E105")
     try:
         path = Path(name).expanduser()
         if not path.is_absolute() and base is not None:
             path = base / path
         exists = path.exists()
+        target = path.resolve() if exists else path
     except (OSError, RuntimeError, ValueError) as exc:  # name too long, unknown ~user, NUL
         reason = getattr(exc, "strerror", None) or str(exc)
         raise VoicecheckError(f"extends '{shown}': cannot be read ({reason})", path=source,
                               line=line, code="E105") from None
     if not exists:
-        hint = f" (built-in presets: {', '.join(PRESETS)})"
-        raise VoicecheckError(f"extends '{shown}': no such preset or file{hint}", path=source,
-                              line=line, code="E105")
+        raise VoicecheckError(f"extends '{shown}': no such preset or file ({presets})",
+                              path=source, line=line, code="E105")
+    if not target.name.lower().endswith(GUIDE_SUFFIXES):  # a .yaml link to another file
+        raise VoicecheckError(f"extends '{shown}': links to a file that is not .yaml/.yml",
+                              path=source, line=line, code="E105")
     return path
+
+
+def _is_device(name: str, base: Path | None) -> bool:
+    """Whether `name` is a device, pipe or socket (`/dev/zero`): refused as such wherever a
+    file is expected. Nothing else about a file that is not a guide is told."""
+    import stat
+
+    try:
+        path = Path(name).expanduser()
+        mode = (path if path.is_absolute() or base is None else base / path).stat().st_mode
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _require_guide_shape(doc: Located) -> None:
+    """An extended file must look like a guide (a mapping of guide keys) before it is
+    validated: otherwise it is named but nothing of it is quoted, since `extends` may point
+    anywhere and its keys could be anything (a line of a secrets file)."""
+    data = doc.data
+    if data is None:
+        return
+    if isinstance(data, dict):
+        stray = [key for key in data if key not in GUIDE_KEYS]
+        if not stray:
+            return
+        line = doc.line((stray[0],))
+    else:
+        line = doc.line(())
+    raise VoicecheckError("not a voicecheck guide (extended files must be a mapping of guide "
+                          "keys: brand, banned, preferred, …)", path=doc.source, line=line,
+                          code="E101")
 
 
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -138,6 +181,8 @@ def _load_tree(path: Path, seen: tuple[Path, ...], included: set[Path] | None = 
         raise VoicecheckError(f"extends more than {MAX_GUIDE_FILES} files in all", path=str(path),
                               code="E105")
     doc = read_yaml(path)
+    if seen:
+        _require_guide_shape(doc)
     data = validate(doc)
     merged: dict[str, Any] = {}
     docs: list[Located] = []
@@ -152,7 +197,24 @@ def _load_tree(path: Path, seen: tuple[Path, ...], included: set[Path] | None = 
     data.pop("extends", None)
     data = _annotate(data, doc)
     docs.append(doc)
-    return _merge(merged, data), docs
+    merged = _merge(merged, data)
+    _check_lint_channel(data, merged, doc)
+    return merged, docs
+
+
+def _check_lint_channel(data: dict[str, Any], merged: dict[str, Any], doc: Located) -> None:
+    """`lint.channel` must name a channel the guide knows (its own, its parents', or a
+    built-in one), as every reply it applies to would otherwise fail, each with no line."""
+    from voicecheck.guide.schema import CHANNELS, did_you_mean
+
+    channel = data.get("lint", {}).get("channel")
+    if channel is None:
+        return
+    known = sorted(set(merged.get("channels", {})) | set(CHANNELS))
+    if channel not in known:
+        raise doc.error(("lint", "channel"), f"'lint.channel' names an unknown channel "
+                        f"'{channel}'{did_you_mean(channel, known)} (known: "
+                        f"{', '.join(known)})", code="E103")
 
 
 def _annotate(data: dict[str, Any], doc: Located) -> dict[str, Any]:
@@ -293,4 +355,6 @@ def guide_from_mapping(data: dict[str, Any], source: str = "<inline guide>",
     for name in validated.pop("extends", ["default"]):
         parent, _ = _load_tree(_resolve_extends(name, base, source, None), (), included)
         merged = _merge(merged, parent)
-    return _build(_merge(merged, _annotate(validated, doc)), source)
+    merged = _merge(merged, _annotate(validated, doc))
+    _check_lint_channel(validated, merged, doc)
+    return _build(merged, source)

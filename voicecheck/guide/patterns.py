@@ -1,4 +1,5 @@
-"""User-supplied regular expressions, compiled in RE2 (linear time: no catastrophic backtracking).
+"""User-supplied regular expressions, compiled in RE2 (linear time: no catastrophic backtracking),
+and the gitignore-style path patterns of `ignore` and `lint:`.
 
 RE2 refuses look-around and back-references; those patterns get a clear error instead of a
 engine that could hang on "(a+)+$".
@@ -55,3 +56,39 @@ def compile_pattern(pattern: str, case_sensitive: bool = False,
     if compiled.search("") is not None and compiled.fullmatch("") is not None:
         raise PatternError("matches the empty string")
     return compiled
+
+
+class GlobError(ValueError):
+    """A gitignore-style path pattern that cannot be compiled, with the reason in words."""
+
+
+def glob_spec(patterns: tuple[str, ...]) -> Any:
+    """A gitignore-style matcher of `patterns` (`lint.exclude`, `ignore`, the keys of
+    `lint.per_path_ignores`); raises GlobError for one that cannot be compiled. The guide's
+    validation and `voicecheck lint` both compile through here, so a pattern `guide validate`
+    accepts is one lint can use.
+
+    >>> glob_spec(("drafts/", "*.bak.md")).match_file("drafts/a.md")
+    True
+    """
+    import re
+
+    import pathspec
+
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    except re.error as exc:  # the regex it translates to: its position would mean nothing here
+        raise GlobError(exc.msg) from None
+    except (ValueError, TypeError):  # pathspec's own errors are ValueErrors
+        raise GlobError("not a valid gitignore pattern") from None
+
+
+def check_glob(pattern: str) -> None:
+    """Raise GlobError if `pattern` cannot be compiled as `voicecheck lint` compiles it.
+
+    >>> check_glob("[z-a]")
+    Traceback (most recent call last):
+    ...
+    voicecheck.guide.patterns.GlobError: bad character range z-a
+    """
+    glob_spec((pattern,))

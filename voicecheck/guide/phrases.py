@@ -84,7 +84,7 @@ def budget_message(total: int) -> str:
 
 def check_phrase(phrase: str) -> None:
     """Raise PhraseError if `phrase` cannot be compiled: braces without `|`, more than
-    MAX_EXPANSIONS variants, or a variant that starts with `*`.
+    MAX_EXPANSIONS variants, a variant that is empty or starts with `*`.
 
     >>> check_phrase("* apologise")
     Traceback (most recent call last):
@@ -92,6 +92,9 @@ def check_phrase(phrase: str) -> None:
     voicecheck.guide.phrases.PhraseError: phrase '* apologise' may not start with '*'
     """
     for variant in expand(phrase):
+        if not variant.strip():  # "{please|}" alone: a variant with nothing to match
+            raise PhraseError(f"phrase {quote_phrase(phrase)} can be empty (an empty "
+                              "alternative may only make a word optional beside others)")
         if WILDCARD not in unicodedata.normalize("NFKC", variant):
             continue  # the common case, without folding
         words = fold_phrase(variant).split()

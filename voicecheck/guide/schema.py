@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Callable
 
-from voicecheck.guide.yamlio import Located, Path_
+from voicecheck.guide.yamlio import PLAIN_KEY, Located, Path_
 from voicecheck.model import SEVERITIES
 
 LANGS = ("en", "id", "ms", "fa")
@@ -26,21 +26,64 @@ def did_you_mean(word: str, options: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _type_name(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+def unknown_key(key: str, where: str, options: list[str]) -> str:
+    """The error for an unknown key: quoted, with a did-you-mean, only when it is a short
+    plain name.
+
+    >>> unknown_key("formalty", " in 'voice'", ["formality"])
+    "unknown key 'formalty' in 'voice' (did you mean 'formality'?)"
+    >>> unknown_key("root:$6$salt$hash:19000:0:99999:7:::", "", ["brand"])
+    'unknown key (not a guide key: keys are plain names of letters, digits, _ . and -)'
+    """
+    if PLAIN_KEY.fullmatch(key):
+        return f"unknown key '{key}'{where}{did_you_mean(key, options)}"
+    return f"unknown key{where} (not a guide key: keys are plain names of letters, digits, " \
+           "_ . and -)"
+
+
+def type_name(value: Any) -> str:
+    """What a YAML or JSON value is, in words (library readers say it too).
+
+    >>> type_name(5), type_name(True), type_name({"a": 1})
+    ('a number', 'true/false', 'a mapping')
+    """
+    for kind, name in ((bool, "true/false"), (str, "text"), (int, "a number"),
+                       (float, "a number"), (dict, "a mapping"), (list, "a list")):
+        if isinstance(value, kind):
+            return name
+    return "nothing" if value is None else type(value).__name__
 
 
 def text(doc: Located, path: Path_, value: Any) -> str:
     if not isinstance(value, str):
-        raise doc.error(path, f"'{_key(path)}' must be text, not {_type_name(value)}")
+        raise doc.error(path, f"'{_key(path)}' must be text, not {type_name(value)}")
     return value
+
+
+def filled_text(doc: Located, path: Path_, value: Any) -> str:
+    """Text with something in it: an empty phrase or `use` could never match or help."""
+    value = text(doc, path, value)
+    if not value.strip():
+        raise doc.error(path, f"'{_key(path)}' must not be empty", code="E103")
+    return value
+
+
+def filled_list(item: Check) -> Check:
+    """`list_of(item, allow_single=True)` that must hold at least one item."""
+    items = list_of(item, allow_single=True)
+
+    def check(doc: Located, path: Path_, value: Any) -> list[Any]:
+        out = items(doc, path, value)
+        if not out:
+            raise doc.error(path, f"'{_key(path)}' must name at least one phrase", code="E103")
+        return out
+    return check
 
 
 def number(low: float, high: float, integer: bool = False) -> Check:
     def check(doc: Located, path: Path_, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise doc.error(path, f"'{_key(path)}' must be a number, not {_type_name(value)}")
+            raise doc.error(path, f"'{_key(path)}' must be a number, not {type_name(value)}")
         if integer and not isinstance(value, int):
             raise doc.error(path, f"'{_key(path)}' must be a whole number")
         if not low <= value <= high:
@@ -52,14 +95,14 @@ def number(low: float, high: float, integer: bool = False) -> Check:
 
 def boolean(doc: Located, path: Path_, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise doc.error(path, f"'{_key(path)}' must be true or false, not {_type_name(value)}")
+        raise doc.error(path, f"'{_key(path)}' must be true or false, not {type_name(value)}")
     return value
 
 
 def choice(options: tuple[str, ...]) -> Check:
     def check(doc: Located, path: Path_, value: Any) -> str:
         if not isinstance(value, str) or value not in options:
-            shown = value if isinstance(value, str) else _type_name(value)
+            shown = value if isinstance(value, str) else type_name(value)
             hint = did_you_mean(value, list(options)) if isinstance(value, str) else ""
             raise doc.error(path, f"'{_key(path)}' must be one of {', '.join(options)}, "
                                   f"not '{shown}'{hint}", code="E103")
@@ -74,7 +117,7 @@ def list_of(item: Check, allow_single: bool = False) -> Check:
         if allow_single and not isinstance(value, list):
             return [item(doc, path, value)]
         if not isinstance(value, list):
-            raise doc.error(path, f"'{_key(path)}' must be a list, not {_type_name(value)}")
+            raise doc.error(path, f"'{_key(path)}' must be a list, not {type_name(value)}")
         return [item(doc, path + (i,), v) for i, v in enumerate(value)]
     return check
 
@@ -85,13 +128,13 @@ def mapping(fields: dict[str, Check], required: tuple[str, ...] = (),
         if value is None and path:  # `key:` with nothing under it
             value = {}
         if not isinstance(value, dict):
-            raise doc.error(path, f"'{_key(path)}' must be a mapping, not {_type_name(value)}")
+            raise doc.error(path, f"'{_key(path)}' must be a mapping, not {type_name(value)}")
         out = {}
         for key, sub in value.items():
             if key not in fields:
                 where = f" in '{_key(path)}'" if path else ""
-                raise doc.error(path + (key,), f"unknown key '{key}'{where}"
-                                f"{did_you_mean(key, list(fields))}", code="E101")
+                raise doc.error(path + (key,), unknown_key(key, where, list(fields)),
+                                code="E101")
             out[key] = fields[key](doc, path + (key,), sub)
         for key in required:
             if key not in value:
@@ -109,7 +152,7 @@ def keyed(key_check: Check, value_check: Check) -> Check:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise doc.error(path, f"'{_key(path)}' must be a mapping, not {_type_name(value)}")
+            raise doc.error(path, f"'{_key(path)}' must be a mapping, not {type_name(value)}")
         return {key_check(doc, path + (k,), k): value_check(doc, path + (k,), v)
                 for k, v in value.items()}
     return check
@@ -130,13 +173,28 @@ def regex(doc: Located, path: Path_, value: Any) -> str:
     return pattern
 
 
+def glob(doc: Located, path: Path_, value: Any) -> str:
+    """A gitignore-style path pattern (`ignore`, `lint.exclude`, `lint.per_path_ignores`),
+    compiled here as `voicecheck lint` compiles it, so a bad one is refused with its line."""
+    from voicecheck.guide.patterns import GlobError, check_glob
+    from voicecheck.guide.phrases import quote_phrase
+
+    pattern = text(doc, path, value)
+    try:
+        check_glob(pattern)
+    except GlobError as exc:
+        raise doc.error(path, f"bad pattern {quote_phrase(pattern)}: {exc}", code="E104") \
+            from None
+    return pattern
+
+
 def phrase(doc: Located, path: Path_, value: Any) -> str:
     """A phrase the matcher will compile ({a|b} alternatives, `*`): refused here for the same
     reason and in the same words as when a check compiles it."""
     from voicecheck.guide.phrases import (MAX_EXPANSIONS, MAX_GUIDE_VARIANTS, PhraseError,
                                           budget_message, check_phrase, count_variants)
 
-    value = text(doc, path, value)
+    value = filled_text(doc, path, value)
     try:
         variants = count_variants(value)
         if variants <= MAX_EXPANSIONS:  # a phrase over its own limit is refused for that
@@ -180,7 +238,7 @@ BANNED = mapping({
 }, one_of=("phrase", "pattern"))
 
 PREFERRED = mapping({
-    "use": text, "instead_of": list_of(phrase, allow_single=True), "reason": text,
+    "use": filled_text, "instead_of": filled_list(phrase), "reason": text,
     "severity": choice(SEVERITIES), "languages": LANGUAGES,
 }, required=("use", "instead_of"))
 
@@ -207,7 +265,7 @@ def channel_name(doc: Located, path: Path_, value: Any) -> str:
     return name
 
 
-GUIDE = mapping({
+_GUIDE_FIELDS: dict[str, Check] = {
     "extends": list_of(text, allow_single=True),
     "brand": text,
     "languages": LANGUAGES,
@@ -232,20 +290,22 @@ GUIDE = mapping({
         "acronyms": list_of(text),
     }),
     "rules": keyed(text, rule_setting),
-    "ignore": list_of(text, allow_single=True),
+    "ignore": list_of(glob, allow_single=True),
     "thresholds": mapping({"warn_below": number(0, 100), "fail_below": number(0, 100)}),
     "templates": text,
     "model": text,
     "rewrite": mapping({"templates": text, "sign_off": text_or_per_language,
                         "agent_name": text}),
     "lint": mapping({
-        "exclude": list_of(text, allow_single=True),
-        "per_path_ignores": keyed(text, list_of(text, allow_single=True)),
+        "exclude": list_of(glob, allow_single=True),
+        "per_path_ignores": keyed(glob, list_of(text, allow_single=True)),
         "fields": mapping({"id": text, "title": text, "body": text, "lang": text,
                            "channel": text}),
         "channel": channel_name,
     }),
-})
+}
+GUIDE = mapping(_GUIDE_FIELDS)
+GUIDE_KEYS = tuple(_GUIDE_FIELDS)
 
 
 def validate(doc: Located) -> dict[str, Any]:

@@ -8,6 +8,7 @@ nesting cap. Every value's 1-based line is kept in `Located.lines`, keyed by its
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ MAX_NODES = 200_000
 MAX_DEPTH = 40
 
 Path_ = tuple[Any, ...]
+# A key quoted back in an error: a name someone may have mistyped. Anything else (a line of
+# some other file reached through `extends`, a secret) is not echoed.
+PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}")
 _PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 
 
@@ -112,7 +116,8 @@ class _Builder:
                     # the words written, not "False", "True" or "16"
                     key = key_node.value
                 if key in out:
-                    raise VoicecheckError(f"duplicate key '{key}'", path=self.source,
+                    shown = f" '{key}'" if PLAIN_KEY.fullmatch(key) else ""
+                    raise VoicecheckError(f"duplicate key{shown}", path=self.source,
                                           line=key_node.start_mark.line + 1, code="E102")
                 self.lines[path + (key,)] = key_node.start_mark.line + 1
                 out[key] = self.build(value_node, path + (key,), depth + 1)

@@ -75,6 +75,6 @@ def render(run: LintRun, *, fail_on: str = "error") -> str:
     summary = (f"voicecheck: {len(found)} finding{'s' if len(found) != 1 else ''} in "
                f"{len(run.reports)} replies from {run.files} file{'s' if run.files != 1 else ''}")
     if run.errors:
-        summary += f"; {len(run.errors)} file{'s' if len(run.errors) != 1 else ''} not read"
+        summary += f"; {run.problems()}"
     lines.append(summary + f" ({run.elapsed:.1f} s)")
     return "\n".join(lines) + "\n"

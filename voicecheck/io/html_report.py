@@ -167,7 +167,8 @@ def _summary(run: LintRun) -> str:
     cells = [("files", run.files), ("replies", len(run.reports)),
              ("pass", verdicts["pass"]), ("warn", verdicts["warn"]), ("fail", verdicts["fail"]),
              ("error findings", by_sev["error"]), ("warning findings", by_sev["warning"]),
-             ("info findings", by_sev["info"]), ("unreadable files", len(run.errors)),
+             ("info findings", by_sev["info"]), ("unreadable files", run.unreadable_files),
+             ("replies not checked", run.failed_replies),
              ("seconds", f"{run.elapsed:.1f}")]
     return ('<dl class="summary">' + "".join(
         f'<div class="{esc(k.split()[0])}"><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>'

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from voicecheck.model import VoicecheckError
 from voicecheck.paths import TooLarge, read_limited
+from voicecheck.text.blank import is_blank
 
 MAX_INPUT_BYTES = 4_000_000
 
@@ -68,6 +69,6 @@ def read_text(path: str) -> str:
     if len(raw) > MAX_INPUT_BYTES:
         raise VoicecheckError(f"larger than {MAX_INPUT_BYTES:,} bytes", path=source, code="E201")
     text = decode(raw, source)
-    if not text.strip():
+    if is_blank(text):  # zero-width characters and the like are nothing to check either
         raise VoicecheckError("empty reply: nothing to check", path=source, code="E204")
     return text

@@ -66,12 +66,12 @@ class LintOptions:
 def _spec(patterns: Iterable[str]) -> Any:
     """A gitignore-style matcher of `patterns`; None when there are none (pathspec, whose
     import costs as much as a cached run's decoding of 4,000 reports, is then not loaded)."""
-    patterns = list(patterns)
+    patterns = tuple(patterns)
     if not patterns:
         return None
-    import pathspec
+    from voicecheck.guide.patterns import glob_spec
 
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+    return glob_spec(patterns)  # validated with the guide: cannot fail here
 
 
 @dataclass
@@ -710,6 +710,19 @@ def _rescored(report: Report, findings: list[Finding], guide: Any, **changes: An
 # --------------------------------------------------------------------------- the run
 
 
+def _check_channel(channel: str, infos: list[_GuideInfo]) -> None:
+    """Refuse `--channel` naming a channel that no guide in the run knows."""
+    from voicecheck.guide.schema import CHANNELS
+
+    for info in infos:
+        known = sorted(set(info.guide.channels) | set(CHANNELS))
+        if channel not in known:
+            shown = channel if len(channel) <= 60 else channel[:57] + "..."
+            raise VoicecheckError(f"unknown channel '{shown}' (--channel)"
+                                  f"{did_you_mean(channel[:100], known)}; known: "
+                                  f"{', '.join(known)}", code="E206")
+
+
 def _fields_for(options: LintOptions, info: _GuideInfo) -> Any:
     from voicecheck.io.readers import Fields
 
@@ -735,6 +748,8 @@ def lint(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
     errors: list[VoicecheckError] = []
     files = discover(paths, guides, options, errors)
     infos = [guides.for_file(file) for file in files]  # every guide loaded before any fork
+    if options.channel:  # once for the run, not once per reply
+        _check_channel(options.channel, guides.all())
     sizes = []
     for file in files:
         try:
@@ -770,7 +785,8 @@ def lint(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
         reports, baselined = _drop_baselined(reports, baseline,
                                              lambda r: reader.guide_of_file[r.path or ""])
     return LintRun(reports, errors, len(files), time.perf_counter() - started,
-                   cached_files=reader.cached_files, baselined=baselined)
+                   cached_files=reader.cached_files, baselined=baselined,
+                   failed_replies=reader.failed_replies)
 
 
 BATCH = 256  # replies per task sent to a worker (64: 9.1 s, 256: 8.9 s on the 20,000-reply bench)
@@ -797,6 +813,7 @@ class _Reader:
         self.expected: dict[int, int] = {}
         self.sources: dict[int, tuple[Any, str]] = {}
         self.cached_files = 0
+        self.failed_replies = 0  # replies read but not checked (their errors are in `errors`)
         self.misses: dict[int, str] = {}  # file index -> cache key ("" without a cache)
         cache_dir = None
         if options.cache:
@@ -867,11 +884,13 @@ class _Reader:
         source, key = self.sources.pop(index, (None, ""))
         shown = self.shown[index]
         reports = []
+        failed = self.failed_replies
         if source is not None:
             for reply, result in zip(source.replies, results):
                 if isinstance(result, VoicecheckError):
-                    result.path = shown
-                    self.errors.append(result)
+                    self.errors.append(_reply_error(result, reply, source, shown,
+                                                    self.options))
+                    self.failed_replies += 1
                     continue
                 def position(start: int, reply: Any = reply) -> tuple[int, int]:
                     return source.position(reply.source_offset(start))
@@ -882,8 +901,28 @@ class _Reader:
                     result = _positioned(result, position)
                 reports.append(_place(result, reply, source, shown, self.infos[index], known))
         self.results[index] = reports
-        if key:
+        if key and self.failed_replies == failed:  # a reply's error must show every run
             self.cache.put(key, reports)
+
+
+# the reply field whose value an engine error is about, when the reply's file gave it
+_ERROR_FIELDS = {"E103": "lang", "E206": "channel"}
+
+
+def _reply_error(error: VoicecheckError, reply: Any, source: Any, shown: str,
+                 options: LintOptions) -> VoicecheckError:
+    """An error checking one reply, at its place in the file: the line of the value it is
+    about (an unsupported `lang`, an unknown `channel`), else the line where the reply
+    starts. An error that already names a file (the guide's) is left as it is."""
+    if error.path:
+        return error
+    error.path = shown
+    if error.line is None:
+        name = _ERROR_FIELDS.get(error.code or "")
+        given = {"lang": options.lang, "channel": options.channel}
+        line = reply.field_line(name) if name and not given[name] else None
+        error.line = line or source.position(reply.start)[0]
+    return error
 
 
 def _positioned(report: Report, position: Callable[[int], tuple[int, int]]) -> Report:

@@ -18,7 +18,6 @@ FORMATS = ("sarif", "junit", "github", "html", "statistics")
 FAIL_ON = ("error", "warning", "info", "never")
 
 
-
 @dataclass
 class LintRun:
     """Everything one `voicecheck lint` run found.
@@ -34,11 +33,57 @@ class LintRun:
     root: str = "."
     cached_files: int = 0  # files whose results came from the content-hash cache
     baselined: int = 0     # findings left out because the baseline knows them
+    # replies that were read but could not be checked (an unsupported `lang`, an unknown
+    # `channel`): each has its error in `errors`, which also holds the files not read
+    failed_replies: int = 0
 
     def findings(self) -> Iterator[tuple[Report, Finding]]:
         for report in self.reports:
             for finding in report.findings:
                 yield report, finding
+
+    @property
+    def unreadable_files(self) -> int:
+        """Files that could not be read (or named nothing that exists)."""
+        return len(self.errors) - self.failed_replies
+
+    def problems(self) -> str:
+        """What went wrong, counted as what it is, for the end of a summary line: "" when
+        nothing did.
+
+        >>> from voicecheck.model import VoicecheckError as E
+        >>> LintRun([], [E("x"), E("y"), E("z")], 2, 0.0, failed_replies=2).problems()
+        '1 file unreadable, 2 replies not checked'
+        """
+        parts = []
+        if self.unreadable_files:
+            n = self.unreadable_files
+            parts.append(f"{n} file{'s' if n != 1 else ''} unreadable")
+        if self.failed_replies:
+            n = self.failed_replies
+            parts.append(f"{n} repl{'ies' if n != 1 else 'y'} not checked")
+        return ", ".join(parts)
+
+
+def summary(run: LintRun) -> str:
+    """The line that ends a text report: findings, replies, files, time, and what could not
+    be read or checked.
+
+    >>> summary(LintRun(reports=[], errors=[], files=1, elapsed=0.5))
+    '0 findings in 0 of 0 replies (1 file, 0.50 s).'
+    """
+    findings = sum(len(r.findings) for r in run.reports)
+    flagged = sum(1 for r in run.reports if r.findings)
+    parts = [(f"{findings} finding{'s' if findings != 1 else ''} in {flagged} of "
+              f"{len(run.reports)} replies ({run.files} file{'s' if run.files != 1 else ''}"
+              f", {run.elapsed:.2f} s")]
+    if run.cached_files:
+        parts.append(f", {run.cached_files} cached")
+    if run.baselined:
+        parts.append(f", {run.baselined} known to the baseline")
+    if run.errors:
+        parts.append(f", {run.problems()}")
+    return "".join(parts) + ")."
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,5 @@ def render(run: LintRun, *, fail_on: str = "error") -> str:
     else:
         out.append("No findings.")
     if run.errors:
-        noun = "file" if len(run.errors) == 1 else "files"
-        out.append(f"{len(run.errors)} {noun} could not be read.")
+        out.append(f"Not checked: {run.problems()}.")
     return "\n".join(out) + "\n"

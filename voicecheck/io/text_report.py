@@ -14,41 +14,72 @@ from voicecheck.model import Finding, Report
 _COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
 _VERDICT = {"pass": "green", "warn": "yellow", "fail": "red"}
 WINDOW = 70
+QUOTE_LIMIT = 80        # a reply's words quoted in a message, at most
+MESSAGE_LIMIT = 500     # a whole message or fix, at most
+UNDERLINE_LIMIT = 500   # carets under one finding (a long sentence is underlined whole)
+
+# A reply is untrusted text: its control characters must not reach the terminal (OSC
+# "ESC ] 0; … BEL" retitles the window, OSC 52 writes the clipboard, DCS and the C1 controls
+# do more; click strips only CSI colour codes, and only off a terminal), and bidi overrides
+# would reorder what is shown. Each becomes one visible character, so carets stay aligned:
+# C0 as its Control Picture (␛, ␇, ␍, …), DEL as ␡, the rest as U+FFFD; a tab as a space.
+_VISIBLE = str.maketrans({**{c: 0x2400 + c for c in range(0x20)}, 0x09: " ", 0x7F: 0x2421,
+                          **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
+                          **dict.fromkeys((*range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                                           0x2028, 0x2029), 0xFFFD)})
+
+
+def visible(text: str) -> str:
+    """`text` with every control character shown as a harmless visible one (see _VISIBLE).
+
+    >>> visible("ok\\x1b]0;title\\x07\\tend\\n")
+    'ok␛]0;title␇ end␊'
+    """
+    return text.translate(_VISIBLE)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _message(finding: Finding) -> str:
+    """The finding's message for a terminal: the reply's words it quotes cut to QUOTE_LIMIT
+    (a run of 100,000 dots was quoted whole), the whole to MESSAGE_LIMIT, and made visible."""
+    message = finding.message
+    if len(finding.text) > QUOTE_LIMIT:
+        message = message.replace(finding.text, _cut(finding.text, QUOTE_LIMIT))
+    return visible(_cut(message, MESSAGE_LIMIT))
 
 
 def _excerpt(line: str, a: int, b: int, column: int, width: int) -> tuple[str, int]:
-    """Cut the line line[a:b] around the finding, tabs shown as spaces; returns (text, new
+    """Cut the line line[a:b] around the finding, made `visible`; returns (text, new
     0-based column). Only the part shown is copied: one long line may have thousands of
     findings, and copying all of it for each made the report quadratic."""
     n = b - a
     start = column - 1
     if n <= WINDOW * 2:
-        return line[a:b].replace("\t", " "), start
+        return visible(line[a:b]), start
     left = max(0, start - WINDOW // 2)
     right = min(n, start + max(width, 1) + WINDOW)
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < n else ""
     lo, hi, _ = slice(left, right).indices(n)  # as line[a:b][left:right] would cut
-    return (prefix + line[a + lo:a + hi].replace("\t", " ") + suffix,
-            start - left + len(prefix))
+    return (prefix + visible(line[a + lo:a + hi]) + suffix, start - left + len(prefix))
 
 
 # A reply's lines are worked out once, not once per finding (30,000 findings on 30,000 lines
 # took 46 s). Cached rather than passed in, since `lint` formats findings one call at a time;
 # two entries, as it alternates between a reply and a suppression comment's text.
 @lru_cache(maxsize=2)
-def _lines(text: str) -> list[str]:
-    """The lines a finding's `line` is looked up in."""
-    return text.splitlines() or [""]
-
-
-@lru_cache(maxsize=2)
 def _spans(text: str) -> tuple[list[int], list[int]]:
-    """Start and end (before any "\\r") of every "\\n"-separated line of `text`."""
+    """Start and end (before any "\\r") of every "\\n"-separated line of `text`: lines as
+    `Finding.line` and `column` count them (`model.line_col`), so a lone CR (old Mac line
+    ends) or a U+2028 stays inside its line, shown as a visible character, and the caret
+    stays under the words it points at."""
     starts, ends, at = [], [], 0
     for line in text.split("\n"):
         starts.append(at)
-        ends.append(at + len(line.rstrip("\r")))
+        ends.append(at + (len(line) - 1 if line.endswith("\r") else len(line)))
         at += len(line) + 1
     return starts, ends
 
@@ -57,28 +88,30 @@ def format_finding(finding: Finding, text: str, path: str, local_line: bool = Fa
                    ) -> list[str]:
     """The finding as ruff shows one. `finding.line`/`column` are positions in `text`, or,
     with `local_line` (a reply read from a library file), in the file, while `text` is the
-    reply: then the excerpt is found from the finding's offset in the reply."""
+    reply: then the excerpt is found from the finding's offset in the reply. Everything from
+    the reply or the file name is made `visible`, and long quotes are cut."""
+    starts, ends = _spans(text)
     if local_line:
-        starts, ends = _spans(text)
         k = max(0, bisect_right(starts, finding.start) - 1)
-        line, a, b = text, starts[k], ends[k]
-        column = finding.start - a + 1
+        column = finding.start - starts[k] + 1
     else:
-        lines = _lines(text)
-        line = lines[finding.line - 1] if finding.line - 1 < len(lines) else ""
-        a, b = 0, len(line)  # (no line of splitlines() ends in "\r")
+        k = finding.line - 1
         column = finding.column
+    a, b = (starts[k], ends[k]) if 0 <= k < len(starts) else (0, 0)
     first = finding.text.find("\n")
     width = min(first if first >= 0 else len(finding.text), max(1, b - a - column + 1))
-    shown, col = _excerpt(line, a, b, column, width)
+    cut = width > UNDERLINE_LIMIT
+    width = min(width, UNDERLINE_LIMIT)
+    shown, col = _excerpt(text, a, b, column, width)
     gutter = " " * len(str(finding.line))
-    head = (f"{click.style(f'{path}:{finding.line}:{finding.column}:', bold=True)} "
+    head = (f"{click.style(f'{visible(path)}:{finding.line}:{finding.column}:', bold=True)} "
             f"{click.style(finding.code, fg=_COLOUR[finding.severity], bold=True)} "
-            f"[{finding.severity}] {finding.message}")
+            f"[{finding.severity}] {_message(finding)}")
+    underline = "^" * max(1, width) + ("…" if cut else "")
     out = [head, f"{gutter} |", f"{finding.line} | {shown}",
-           f"{gutter} | {' ' * col}{click.style('^' * max(1, width), fg=_COLOUR[finding.severity])}"]
+           f"{gutter} | {' ' * col}{click.style(underline, fg=_COLOUR[finding.severity])}"]
     for suggestion in finding.suggestions[:3]:
-        shown_fix = suggestion.text if suggestion.text else "(remove)"
+        shown_fix = visible(_cut(suggestion.text, MESSAGE_LIMIT)) if suggestion.text else "(remove)"
         out.append(f"{gutter} = fix: {shown_fix}")
     return out
 
@@ -91,7 +124,7 @@ def format_report(report: Report, path: str) -> list[str]:
     counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}"
                        for s in ("error", "warning", "info") if report.count(s))
     verdict = click.style(report.verdict, fg=_VERDICT[report.verdict], bold=True)
-    out.append(f"{path}: {verdict} (score {report.score}, {report.language})"
+    out.append(f"{visible(path)}: {verdict} (score {report.score}, {report.language})"
                + (f": {counts}" if counts else ": no findings"))
     return out
 

@@ -132,9 +132,15 @@ def fix_text(text: str, check: Callable[[str], Report], unsafe: bool = False,
         if new_text in seen:  # a fix that undoes another: stop before going round in circles
             return FixResult(text, report, applied, passes - 1, False)
         seen.add(new_text)
-        text = new_text
+        try:
+            new_report = check(new_text)
+        except VoicecheckError as error:
+            if error.code != "E204":
+                raise
+            # only invisible characters would be left (a zero-width space): keep the words
+            return FixResult(text, report, applied, passes - 1, True)
+        text, report = new_text, new_report
         applied += len(chosen)
-        report = check(text)
     stable = not choose(report.findings, text, unsafe)
     return FixResult(text, report, applied, max_passes, stable)
 
@@ -219,9 +225,20 @@ def _refuse_unwritable(path: Path, shown: str) -> None:
         raise VoicecheckError("no such file", path=shown, code="E203")
     if not path.is_file():
         raise VoicecheckError("not a regular file", path=shown, code="E203")
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+    if _read_only(path, os.W_OK) or _read_only(path.parent, os.W_OK | os.X_OK):
         raise VoicecheckError("is read-only; --fix cannot write it (nothing changed)",
                               path=shown, code="E246")
+
+
+def _read_only(path: Path, access: int) -> bool:
+    """No write bit for anyone, or no `access` for us. The mode bits count too: root passes
+    `os.access` on a 0444 file, and a CI container running as root rewrote files their owner
+    had marked read-only."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return True
+    return not mode & 0o222 or not os.access(path, access)
 
 
 def read_source(path: str) -> SourceFile:

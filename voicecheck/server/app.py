@@ -9,6 +9,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import logging
 import re
 import threading
 import time
@@ -35,6 +36,8 @@ from voicecheck.server.metrics import Metrics, SharedMetrics
 from voicecheck.server.payload import (CheckRequest, HTTPError, Limits, decode_json,
                                        parse_batch, parse_check, read_body)
 from voicecheck.server.schema import openapi
+
+log = logging.getLogger("voicecheck.server")
 
 
 class JSONResponse(StarletteJSON):
@@ -120,14 +123,34 @@ class CheckService:
         try:
             future = asyncio.get_running_loop().run_in_executor(
                 self.pool, self._run, jobs, deadline, cancelled)
+        except BaseException:
+            self.slots.release()
+            raise
+        # registered before shield()'s own callback, so it runs first: the slot is the pool
+        # thread's until the thread is done, and the outcome is always retrieved
+        future.add_done_callback(lambda done: self._settle(done, cancelled))
+        try:
             return await asyncio.wait_for(asyncio.shield(future),
                                           max(0.0, deadline - time.perf_counter()))
         except TimeoutError:
-            cancelled.set()  # the thread stops before its next reply
             raise HTTPError(503, "E257", f"time budget of {self.limits.time_budget:g} s "
                             "exceeded", {"retry-after": "1"}) from None
         finally:
-            self.slots.release()
+            # answered (or given up): a thread still running stops before its next reply
+            cancelled.set()
+
+    def _settle(self, done: asyncio.Future, answered: threading.Event) -> None:
+        """Done callback of a pool job: give its slot back and retrieve its outcome. After
+        the request was answered (its time budget ran out) a late result or refusal is
+        dropped, and an unexpected error is logged as one line; unretrieved, asyncio would
+        print it as a traceback when the future is collected."""
+        self.slots.release()
+        if done.cancelled():
+            return
+        exc = done.exception()
+        if exc is not None and answered.is_set() and not isinstance(exc, HTTPError):
+            log.error("check failed after its request was answered",
+                      exc_info=(type(exc), exc, exc.__traceback__))
 
 
 class CheckRoute:
@@ -266,7 +289,14 @@ def _guide_poller(guides: GuideSet) -> Any:
         if not running and guides.claim_poll():
             task = asyncio.get_running_loop().run_in_executor(None, guides.refresh)
             running["task"] = task
-            task.add_done_callback(lambda _t: running.clear())
+            task.add_done_callback(done)
+
+    def done(task: asyncio.Future) -> None:
+        running.clear()
+        exc = None if task.cancelled() else task.exception()  # retrieved: never a traceback
+        if exc is not None:
+            log.error("guides folder reload failed",
+                      exc_info=(type(exc), exc, exc.__traceback__))
 
     return poll
 

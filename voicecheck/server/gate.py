@@ -12,7 +12,7 @@ import time
 import uuid
 from typing import Any
 
-from voicecheck.server.logs import request_id
+from voicecheck.server.logs import log_loop_error, request_id
 from voicecheck.server.metrics import Metrics
 from voicecheck.server.payload import HTTPError, Limits
 
@@ -172,6 +172,8 @@ class Gate:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                # asyncio's default handler writes plain-text tracebacks; the log is JSON lines
+                asyncio.get_running_loop().set_exception_handler(log_loop_error)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.shutting_down = True

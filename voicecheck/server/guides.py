@@ -16,6 +16,7 @@ from voicecheck.guide import load_guide
 from voicecheck.guide.guide import PRESETS
 from voicecheck.guide.schema import CHANNELS
 from voicecheck.model import VoicecheckError
+from voicecheck.paths import data_dir
 
 log = logging.getLogger("voicecheck.server")
 
@@ -157,6 +158,11 @@ class GuideSet:
             self._lock.release()
 
     def _load(self, entry: GuideEntry, source: str | Path) -> GuideEntry:
+        if isinstance(source, Path) and self._outside(source):
+            # never opened: a symlink out of the folder (to /etc/shadow, say) would otherwise
+            # have its lines quoted back in "unknown key" errors
+            return self._failed(entry, f"E253 {source}: not loaded: the file's real path is "
+                                "outside the guides folder")
         try:
             if isinstance(source, Path) and source.stat().st_size == 0:
                 raise VoicecheckError("guide file is empty", path=str(source), code="E253")
@@ -167,15 +173,43 @@ class GuideSet:
             checker = Checker(guide)
             checker.warm()
         except (VoicecheckError, OSError) as exc:
-            entry.error = str(exc)
-            log.error("guide failed to load; %s", "keeping the last good version"
-                      if entry.checker else "not served",
-                      extra={"fields": {"guide": entry.name, "error": str(exc)}})
-            return entry
+            return self._failed(entry, self._shown(exc))
         except Exception as exc:  # a guide must never take the server down
-            entry.error = f"{type(exc).__name__}: {exc}"
             log.exception("guide failed to load", extra={"fields": {"guide": entry.name}})
+            # the message may hold text from any file the guide reached: the log has it
+            entry.error = f"{type(exc).__name__} while loading the guide; see the server log"
             return entry
         entry.checker, entry.error, entry.loaded_at = checker, None, time.time()
         log.info("guide loaded", extra={"fields": {"guide": entry.name, "source": entry.source}})
         return entry
+
+    def _failed(self, entry: GuideEntry, error: str) -> GuideEntry:
+        entry.error = error
+        log.error("guide failed to load; %s", "keeping the last good version"
+                  if entry.checker else "not served",
+                  extra={"fields": {"guide": entry.name, "error": error}})
+        return entry
+
+    def _outside(self, path: str | Path) -> bool:
+        """True when the real path of `path` is neither in the served folder nor among
+        voicecheck's own rule files (so the content of the file is not ours to show)."""
+        try:
+            real = Path(path).resolve()
+            homes = [data_dir("rules").resolve()]
+            if self.folder is not None:
+                homes.append(self.folder.resolve())
+        except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+            return True
+        return not any(real.is_relative_to(home) for home in homes)
+
+    def _shown(self, exc: VoicecheckError | OSError) -> str:
+        """The error as `/v1/guides`, E253 and the log show it. A file outside the folder
+        (one a guide `extends:`) is named, but its content is not quoted: error messages
+        quote keys and values, and that file may be anything the server can read."""
+        path = getattr(exc, "path", None) or getattr(exc, "filename", None)
+        if path is None or not self._outside(str(path)):
+            return str(exc)
+        if isinstance(exc, OSError):
+            return f"E105 {path}: cannot be read ({exc.strerror or type(exc).__name__})"
+        return (f"{exc.code or 'E100'} {path}: not a valid guide (the file is outside the "
+                "guides folder, so its content is not quoted)")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import sys
+import threading
 import time
 from typing import Any
 
@@ -46,10 +48,46 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
+def log_loop_error(loop: Any, context: dict[str, Any]) -> None:
+    """The event loop's exception handler: what asyncio would report in several plain-text
+    lines (a task or future whose exception nobody retrieved, a failing callback) becomes one
+    JSON line of the `voicecheck.server` logger, traceback in `exc`.
+
+    >>> log_loop_error(None, {"message": "lost"})  # doctest: +SKIP
+    """
+    exc = context.get("exception")
+    fields = {key: repr(value)[:500] for key, value in context.items()
+              if key not in ("message", "exception")}
+    logging.getLogger("voicecheck.server").error(
+        context.get("message") or "event loop error",
+        exc_info=(type(exc), exc, exc.__traceback__) if exc is not None else None,
+        extra={"fields": fields})
+
+
+def log_everything_as_json() -> None:
+    """Route what Python itself would print on standard error through logging (so through
+    the JSON handler of `log_config`): warnings, exceptions escaping a thread, and exceptions
+    Python can only ignore (in `__del__`, say). For the server process only."""
+    logging.captureWarnings(True)
+    server = logging.getLogger("voicecheck.server")
+
+    def thread_error(args: Any) -> None:
+        server.error("uncaught exception in thread %s", getattr(args.thread, "name", "?"),
+                     exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+    def unraisable(args: Any) -> None:
+        server.error("%s: %r", args.err_msg or "Exception ignored in", args.object,
+                     exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+    threading.excepthook = thread_error
+    sys.unraisablehook = unraisable
+
+
 def log_config(level: str = "info") -> dict[str, Any]:
     """A logging dictConfig for uvicorn and our own loggers: JSON lines on stderr.
 
-    uvicorn's access log is off: the server logs each request itself, with its id."""
+    uvicorn's access log is off: the server logs each request itself, with its id. The root
+    logger writes JSON too, so no library's warning is a plain-text line."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -63,4 +101,7 @@ def log_config(level: str = "info") -> dict[str, Any]:
             "uvicorn.error": {"level": level.upper()},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
         },
+        # everything else (asyncio, py.warnings, libraries) as JSON too: unconfigured,
+        # Python's last-resort handler would print plain text
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
     }

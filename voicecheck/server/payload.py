@@ -11,6 +11,7 @@ from typing import Any
 
 from voicecheck.guide.schema import did_you_mean
 from voicecheck.model import shorten
+from voicecheck.text.blank import is_blank
 
 LANGS = ("auto", "en", "id", "ms", "fa")
 
@@ -161,7 +162,7 @@ def parse_check(data: Any, limits: Limits, where: str = "") -> CheckRequest:
                             f"{did_you_mean(key[:100], list(FIELDS))}; fields: "
                             f"{', '.join(FIELDS)}")
     text = _string(data, "text", where, limits, required=True)
-    if not text.strip():
+    if is_blank(text):
         raise HTTPError(422, "E251", f"{where}'text' is empty")
     lang = _string(data, "lang", where, limits)
     if lang is not None and lang not in LANGS:

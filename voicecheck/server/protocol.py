@@ -6,6 +6,7 @@ headers are not complete within `header_timeout` seconds of connecting (or of th
 response) is closed. uvicorn alone waits forever for headers that trickle in (slowloris); its
 keep-alive timer covers only idle connections, and the body has its own deadline in the app.
 Request line and headers over `max_header_bytes` get a 431 and the connection is closed.
+Bytes the HTTP parser refuses get the JSON 400 (E250) every other refusal has.
 """
 
 from __future__ import annotations
@@ -43,11 +44,27 @@ class GuardedHTTPProtocol(_Base):  # type: ignore[misc, valid-type]
                 self._refuse_headers()
 
     def _refuse_headers(self) -> None:
-        body = (b'{"error":{"code":"E252","message":"request line and headers are over %d '
-                b'bytes"}}' % self.max_header_bytes)
-        self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-                             b"content-type: application/json\r\ncontent-length: %d\r\n"
-                             b"connection: close\r\n\r\n%s" % (len(body), body))
+        self._refuse(b"431 Request Header Fields Too Large", b"E252", b"request line and "
+                     b"headers are over %d bytes" % self.max_header_bytes)
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to bytes its HTTP parser refuses (a bad request line or header, a
+        non-numeric or negative Content-Length, broken chunked encoding), which the app never
+        sees: the documented JSON E250 instead of uvicorn's plain text."""
+        self._refuse(b"400 Bad Request", b"E250", b"the request is not valid HTTP/1.1 (its "
+                     b"request line, a header, Content-Length or chunked encoding)")
+
+    def _refuse(self, status: bytes, code: bytes, message: bytes) -> None:
+        """A JSON refusal written before any request reached the app, then the connection is
+        closed: where the next request would start is unknown."""
+        body = b'{"error":{"code":"%s","message":"%s"}}' % (code, message)
+        head = [b"HTTP/1.1 %s\r\n" % status]
+        head += [name + b": " + value + b"\r\n" for name, value
+                 in self.server_state.default_headers]
+        head += [b"content-type: application/json\r\ncontent-length: %d\r\n" % len(body),
+                 b"x-content-type-options: nosniff\r\ncache-control: no-store\r\n",
+                 b"connection: close\r\n\r\n"]
+        self.transport.write(b"".join(head) + body)
         self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from voicecheck.model import VoicecheckError
-from voicecheck.server.logs import log_config
+from voicecheck.server.logs import log_config, log_everything_as_json
 from voicecheck.server.payload import Limits
 from voicecheck.server.protocol import GuardedHTTPProtocol
 
@@ -42,6 +42,7 @@ def app_from_env() -> Any:
     from voicecheck.server.app import create_app
 
     settings = json.loads(os.environ[_ENV])
+    log_everything_as_json()
     return create_app(settings["guides"], limits=Limits(**settings["limits"]),
                       token=read_token(settings["token_file"]),
                       cors_origins=tuple(settings["cors"]),

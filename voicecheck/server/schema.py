@@ -108,7 +108,8 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 _ERRORS = {
-    "400": _json(_ref("Error"), "body is not a JSON object, or not UTF-8 (E250)"),
+    "400": _json(_ref("Error"), "body is not a JSON object, or not UTF-8, or the request "
+                 "is not valid HTTP/1.1 (E250)"),
     "401": _json(_ref("Error"), "missing or wrong bearer token (E255)"),
     "408": _json(_ref("Error"), "body not received in time (E258)"),
     "413": _json(_ref("Error"), "body, text or batch over its limit (E252)"),

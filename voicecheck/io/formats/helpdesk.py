@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from voicecheck.guide.schema import type_name
 from voicecheck.io.formats.offsets import LineIndex
 from voicecheck.model import VoicecheckError
 
@@ -77,16 +78,43 @@ def shape_of(data: Any) -> str:
     return "json"
 
 
+class _WrongType(Exception):
+    """A field of a record that has the wrong type: its path in the record, and what is
+    wrong (turned into an E234 with its line by `records`)."""
+
+    def __init__(self, where: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.where = where
+        self.message = message
+
+
 def records(data: Any, fmt: str, path: str, lines: LineIndex) -> list[Record]:
-    """The replies of a helpdesk export, in file order."""
+    """The replies of a helpdesk export, in file order. A field that is there with the wrong
+    type (a body that is a number, a title that is a list) is an error at its line, never a
+    reply silently skipped."""
     items = _items(data, fmt, path)
     out: list[Record] = []
     for k, item in enumerate(items):
         if not isinstance(item, dict):
             raise VoicecheckError(f"{fmt} export: item {k + 1} is not an object", path=path,
                                   line=lines.line(items.starts[k]), code="E234")
-        out.extend(_READERS[fmt](item))
+        try:
+            out.extend(_READERS[fmt](item))
+        except _WrongType as wrong:
+            at = _offset_in(item, wrong.where)
+            raise VoicecheckError(f"{fmt} export: {wrong.message}", path=path,
+                                  line=lines.line(at), code="E234") from None
     return out
+
+
+def _offset_in(item: Any, where: tuple[str | int, ...]) -> int:
+    """Source offset of the value at `where` inside a record (its nested objects and arrays
+    know their offsets once the record's own are asked for)."""
+    node, at = item, item.start
+    for step in where:
+        at = node.starts[step]
+        node = node[step]
+    return at
 
 
 def _items(data: Any, fmt: str, path: str) -> Any:
@@ -121,35 +149,61 @@ def _single(data: Any, key: str) -> Any:
 
 
 def _string(obj: Any, key: str) -> tuple[str, tuple[str | int, ...]] | None:
+    """A reply body: None when absent, null or blank; an error when not text."""
     value = obj.get(key)
-    if isinstance(value, str) and value.strip():
-        return value, (key,)
-    return None
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _WrongType((key,), f"the reply body ('{key}') must be text, not "
+                                 f"{type_name(value)}")
+    return (value, (key,)) if value.strip() else None
+
+
+def _label(obj: Any, key: str) -> Any:
+    """An id or title: text or a number (or absent); anything else is an error."""
+    value = obj.get(key)
+    if value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool)):
+        return value
+    raise _WrongType((key,), f"'{key}' must be text or a number, not {type_name(value)}")
 
 
 def _zendesk(macro: Any) -> list[Record]:
     actions = macro.get("actions")
-    if not isinstance(actions, list):
+    if actions is None:
         return []
+    if not isinstance(actions, list):
+        raise _WrongType(("actions",), f"'actions' must be a list, not {type_name(actions)}")
     found: dict[str, tuple[str, tuple[str | int, ...]]] = {}
     for n, action in enumerate(actions):
-        if not isinstance(action, dict) or action.get("field") not in (
-                "comment_value_html", "comment_value"):
+        if not isinstance(action, dict):
+            raise _WrongType(("actions", n), f"each action must be an object, not "
+                                             f"{type_name(action)}")
+        name = action.get("field")
+        if name not in ("comment_value_html", "comment_value"):
             continue
         value = action.get("value")
+        where: tuple[str | int, ...] = ("actions", n, "value")
         if isinstance(value, str):
-            found.setdefault(action["field"], (value, ("actions", n, "value")))
+            found.setdefault(name, (value, where))
         elif isinstance(value, list):
             # ["channel:all", "text"]: the comment is the last string
-            texts = [(v, ("actions", n, "value", k)) for k, v in enumerate(value)
-                     if isinstance(v, str) and not v.startswith("channel:")]
+            for k, v in enumerate(value):
+                if not isinstance(v, str):
+                    raise _WrongType(where + (k,), f"the reply body ('{name}') must be text, "
+                                                   f"not {type_name(v)}")
+            texts = [(v, where + (k,)) for k, v in enumerate(value)
+                     if not v.startswith("channel:")]
             if texts:
-                found.setdefault(action["field"], texts[-1])
+                found.setdefault(name, texts[-1])
+        elif value is not None:
+            raise _WrongType(where, f"the reply body ('{name}') must be text, not "
+                                    f"{type_name(value)}")
     html = "comment_value_html" in found
     body = found.get("comment_value_html") or found.get("comment_value")
     if body is None or not body[0].strip():
         return []
-    return [Record(body[0], body[1], html, macro.get("id"), macro.get("title"), macro.start)]
+    return [Record(body[0], body[1], html, _label(macro, "id"), _label(macro, "title"),
+                   macro.start)]
 
 
 def _freshdesk(response: Any) -> list[Record]:
@@ -157,20 +211,22 @@ def _freshdesk(response: Any) -> list[Record]:
     body = html or _string(response, "content")
     if body is None:
         return []
-    return [Record(body[0], body[1], html is not None, response.get("id"),
-                   response.get("title"), response.start)]
+    return [Record(body[0], body[1], html is not None, _label(response, "id"),
+                   _label(response, "title"), response.start)]
 
 
 def _helpscout(reply: Any) -> list[Record]:
     out = []
     text = _string(reply, "text") or _string(reply, "preview")
-    rid = reply.get("id")
-    if text is not None:
-        out.append(Record(text[0], text[1], True, rid, reply.get("name"), reply.start))
     chat = _string(reply, "chatText")
+    if text is None and chat is None:
+        return out
+    rid, name = _label(reply, "id"), _label(reply, "name")
+    if text is not None:
+        out.append(Record(text[0], text[1], True, rid, name, reply.start))
     if chat is not None:
         out.append(Record(chat[0], chat[1], False, f"{rid}/chat" if rid is not None else None,
-                          reply.get("name"), reply.start))
+                          name, reply.start))
     return out
 
 
@@ -178,7 +234,7 @@ def _front(template: Any) -> list[Record]:
     body = _string(template, "body")
     if body is None:
         return []
-    return [Record(body[0], body[1], True, template.get("id"), template.get("name"),
+    return [Record(body[0], body[1], True, _label(template, "id"), _label(template, "name"),
                    template.start)]
 
 

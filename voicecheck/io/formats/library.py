@@ -4,6 +4,7 @@ back from each character of a reply's checked text to the file."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from voicecheck.io.formats.offsets import LineIndex, Shift, TextMap
@@ -50,10 +51,24 @@ class Reply:
     suppressions: list[Suppression] = field(default_factory=list)
     start: int = 0                  # source offset where the reply's record or section begins
     _map: TextMap = field(default_factory=lambda: Shift(0), repr=False, compare=False)
+    # "lang" / "channel" -> finds the file line of that field's value (found only when an
+    # error needs it: in a JSON export that parses the record again)
+    _where: dict[str, Callable[[], int]] | None = field(default=None, repr=False,
+                                                         compare=False)
 
     def source_offset(self, i: int) -> int:
         """Character offset in SourceFile.text of text[i] (i may equal len(text))."""
         return self._map.source(i)
+
+    def field_line(self, name: str) -> int | None:
+        """The file line of the reply's `lang` or `channel` value, None when the reply's
+        file gave it none.
+
+        >>> Reply("r.md", "a", None, "Hi", "xx", _where={"lang": lambda: 2}).field_line("lang")
+        2
+        """
+        find = (self._where or {}).get(name)
+        return find() if find is not None else None
 
 
 @dataclass(slots=True)

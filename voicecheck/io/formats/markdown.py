@@ -5,7 +5,7 @@ YAML front matter allowed (it may say `lang:`), headings inside code fences igno
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from voicecheck.model import VoicecheckError
 
@@ -30,6 +30,7 @@ class Section:
 class MarkdownDoc:
     front: dict[str, object]
     sections: list[Section]
+    front_lines: dict[str, int] = field(default_factory=dict)  # key -> its line in the file
 
 
 def split_markdown(src: str, path: str) -> MarkdownDoc:
@@ -42,12 +43,13 @@ def split_markdown(src: str, path: str) -> MarkdownDoc:
     """
     lines = _lines(src)
     front: dict[str, object] = {}
+    front_lines: dict[str, int] = {}
     first = 0
     if lines and src.startswith("---") and src[3:lines[0][1]].strip() == "":
         for k in range(1, len(lines)):
             a, b = lines[k]
             if _FRONT_END.match(src, a, b):
-                front = _front_matter(src[lines[0][1]:a], path)
+                front, front_lines = _front_matter(src[lines[0][1]:a], path)
                 first = k + 1
                 break
     headings: list[tuple[str, int, int]] = []  # title, heading line start, text start
@@ -78,12 +80,13 @@ def split_markdown(src: str, path: str) -> MarkdownDoc:
         prev_text = k if line.strip() else -1
     body_start = lines[first][0] if first < len(lines) else len(src)
     if not headings:
-        return MarkdownDoc(front, [Section(None, body_start, body_start, len(src))])
+        return MarkdownDoc(front, [Section(None, body_start, body_start, len(src))],
+                           front_lines)
     sections = []
     for n, (title, at, start) in enumerate(headings):
         end = headings[n + 1][1] if n + 1 < len(headings) else len(src)
         sections.append(Section(title, at, start, end))
-    return MarkdownDoc(front, sections)
+    return MarkdownDoc(front, sections, front_lines)
 
 
 def _lines(src: str) -> list[tuple[int, int]]:
@@ -116,15 +119,18 @@ def _next(lines: list[tuple[int, int]], k: int, src: str) -> int:
     return lines[k + 1][0] if k + 1 < len(lines) else len(src)
 
 
-def _front_matter(text: str, path: str) -> dict[str, object]:
+def _front_matter(text: str, path: str) -> tuple[dict[str, object], dict[str, int]]:
+    """The front matter's mapping and the file line of each of its keys."""
     from voicecheck.guide.yamlio import parse_yaml
 
     try:
-        data = parse_yaml("\n" + text, path).data  # "\n": line numbers as in the file
+        # `text` starts with the break ending the "---" line: its lines are the file's
+        doc = parse_yaml(text, path)
+        data = doc.data
     except VoicecheckError as exc:
         raise VoicecheckError(f"front matter: {exc.message}", path=path, line=exc.line,
                               code="E232") from None
     if not isinstance(data, dict):
         raise VoicecheckError("front matter must be a mapping (e.g. 'lang: en')", path=path,
                               line=2, code="E232")
-    return data
+    return data, {key: doc.lines[(key,)] for key in data if (key,) in doc.lines}

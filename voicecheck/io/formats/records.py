@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from voicecheck.guide.schema import type_name
 from voicecheck.io.formats import csvpos, helpdesk
 from voicecheck.io.formats.jsonpos import JObject, offset_of, string_map
 from voicecheck.io.formats.library import (
@@ -24,6 +25,7 @@ from voicecheck.io.formats.suppress import ignore_codes, parse_directive
 from voicecheck.io.formats.yamlpos import YamlDoc, YObject, scalar_map
 from voicecheck.io.html_text import MappedText, html_to_text, strip_comments
 from voicecheck.model import VoicecheckError
+from voicecheck.text.blank import is_blank
 
 HELPDESKS = ("zendesk", "freshdesk", "helpscout", "front")
 IGNORE_FIELD = "voicecheck_ignore"
@@ -90,7 +92,8 @@ class LibraryReader:
 
     def add(self, body: Value, *, html: bool, reply_id: object = None, title: object = None,
             lang: object = None, channel: object = None, start: int = 0,
-            extra: list[Suppression] | None = None) -> Reply | None:
+            extra: list[Suppression] | None = None,
+            where: dict[str, Any] | None = None) -> Reply | None:
         value = body.value
         if not isinstance(value, str):
             raise VoicecheckError("the reply body must be text", path=self.path,
@@ -107,8 +110,8 @@ class LibraryReader:
         else:  # the common case: the value is the text; its map is built if ever asked
             text, to_file, suppressions = value, body.lazy_map(), []
         trimmed = text.strip()
-        if not trimmed:
-            return None
+        if not trimmed or is_blank(trimmed):
+            return None  # nothing to check: an empty or invisible-only reply is skipped
         if extra:
             suppressions = extra + suppressions
         lead = len(text) - len(text.lstrip())
@@ -121,7 +124,7 @@ class LibraryReader:
                             f"#{len(self.replies) + 1}"))
         reply = Reply(self.path, rid, title_text, text, normalise_lang(lang),
                       None if channel in (None, "") else _label(str(channel)), suppressions,
-                      start, to_file)
+                      start, to_file, where)
         self.replies.append(reply)
         return reply
 
@@ -165,13 +168,22 @@ class LibraryReader:
             self.add(Value(self.src, None, 0), html=False, reply_id=stem)
             return
         doc = split_markdown(self.src, self.path)
-        lang = doc.front.get("lang") or doc.front.get("language") or doc.front.get("locale")
-        channel = doc.front.get("channel")
+        front, where = doc.front, {}
+        lang_key = next((k for k in ("lang", "language", "locale") if front.get(k)), "lang")
+        for what, key in (("lang", lang_key), ("channel", "channel")):
+            value = front.get(key)
+            if value is not None and not isinstance(value, str):
+                raise VoicecheckError(f"front matter: '{key}' must be text, not "
+                                      f"{type_name(value)}", path=self.path,
+                                      line=doc.front_lines.get(key), code="E232")
+            if value:
+                where[what] = _constant(doc.front_lines.get(key))
         for section in doc.sections:
             body = Value(self.src[section.start:section.end], None, section.start)
             rid = stem if section.title is None else (slug(section.title) or None)
-            self.add(body, html=False, reply_id=rid, title=section.title, lang=lang,
-                     channel=channel, start=section.heading)
+            self.add(body, html=False, reply_id=rid, title=section.title,
+                     lang=front.get(lang_key), channel=front.get("channel"),
+                     start=section.heading, where=where or None)
 
     def read_csv(self, tsv: bool) -> None:
         delimiter = "\t" if tsv else csvpos.sniff_delimiter(self.src)
@@ -180,7 +192,14 @@ class LibraryReader:
             return
         src = self.src
         header = [c.value.strip() for c in rows[0]]
-        names = {name: k for k, name in reversed(list(enumerate(header)))}
+        names: dict[str, int] = {}
+        for k, name in enumerate(header):
+            if name in names and name:  # the second would be silently ignored
+                raise VoicecheckError(f"invalid CSV: column {_shown(name)} appears twice in "
+                                      f"the header (columns {names[name] + 1} and {k + 1})",
+                                      path=self.path, line=self.lines.line(rows[0][k].start),
+                                      code="E233")
+            names.setdefault(name, k)
         for name, k in list(names.items()):
             names.setdefault(name.lower(), k)  # "Body", "Title" columns: the default fields
         for row in rows[1:]:
@@ -290,9 +309,32 @@ class LibraryReader:
                                          f"{IGNORE_FIELD}: {ignore.value}"))
         values = {what: self._field(get, keys, what) for what in ("id", "title", "lang",
                                                                    "channel")}
-        return self.add(body, html=False, start=start, extra=extra,
-                 **{("reply_id" if k == "id" else k): (v.value if v else None)
-                    for k, v in values.items()})
+        where = {}
+        for what, found in values.items():
+            if found is not None and found.value is not None:
+                self._check_type(what, found)
+                if what in ("lang", "channel"):
+                    where[what] = _line_of(self.lines, found)
+        return self.add(body, html=False, start=start, extra=extra, where=where or None,
+                        **{("reply_id" if k == "id" else k): (v.value if v else None)
+                           for k, v in values.items()})
+
+    def _check_type(self, what: str, found: Value) -> None:
+        """An id or title is text or a number, a language or channel text: a list, a
+        mapping or true/false is refused at its line instead of being printed as Python."""
+        value = found.value
+        if isinstance(value, str):
+            return
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if numeric and what in ("id", "title"):
+            return
+        name = getattr(self.fields, what) or what
+        expected = "text or a number" if what in ("id", "title") else "text"
+        hint = " (quote it: YAML reads a bare yes, no, on or off as true/false)" \
+            if isinstance(value, bool) else ""
+        raise VoicecheckError(f"the reply's {name!r} must be {expected}, not "
+                              f"{type_name(value)}{hint}", path=self.path,
+                              line=self.lines.line(found.offset), code="E234")
 
     def _attach_yaml_comments(self, doc: YamlDoc, spans: list[tuple[int, int]],
                               replies: list[Reply | None]) -> None:
@@ -325,6 +367,19 @@ def _yaml_item_for(spans: list[tuple[int, int]], line: int, next_line: bool) -> 
         if first > line:
             return k
     return len(spans) - 1
+
+
+def _constant(line: int | None) -> Any:
+    return lambda: line
+
+
+def _line_of(lines: LineIndex, found: Value) -> Any:
+    """Finds the line of a field's value when asked (holds the value, not the reader)."""
+    return lambda: lines.line(found.offset)
+
+
+def _shown(name: str) -> str:
+    return repr(name if len(name) <= 60 else name[:57] + "...")
 
 
 def _json_value(src: str, value: Any, start: int, path: tuple[str | int, ...]) -> Value:
