@@ -14,7 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import run_cli
-from voicecheck.cli import _install_model, _model_target, _refuse_replacing, main
+from voicecheck.cli import main
+from voicecheck.tone.install import _refuse_replacing
+from voicecheck.tone.install import install_model as _install_model
+from voicecheck.tone.install import model_target as _model_target
 from voicecheck.model import VoicecheckError
 
 
