@@ -58,6 +58,16 @@ def test_lint_with_a_bad_glob_is_one_error_line_not_a_traceback(tmp_path):
     assert validate.returncode == 2 and "E104" in validate.stderr.decode()
 
 
+def test_guide_validate_knows_the_rule_codes_of_per_path_ignores(tmp_path):
+    _guide(tmp_path, 'lint:\n  per_path_ignores: {"legal/*.md": [VC1100, robotic-apology]}\n')
+    validate = run_cli("guide", "validate", str(tmp_path / ".voicecheck.yaml"))
+    err = validate.stderr.decode()
+    assert validate.returncode == 2 and len(err.strip().splitlines()) == 1
+    assert "E220" in err and "unknown rule 'VC1100'" in err and "did you mean 'VC110'" in err
+    _guide(tmp_path, 'lint:\n  per_path_ignores: {"legal/*.md": [VC110, Robotic-Apology]}\n')
+    assert run_cli("guide", "validate", str(tmp_path / ".voicecheck.yaml")).returncode == 0
+
+
 def test_good_globs_still_work_and_are_compiled_as_lint_uses_them(tmp_path):
     _guide(tmp_path, 'lint:\n  exclude: ["drafts/"]\n  per_path_ignores: {"old/**": [VC110]}\n')
     (tmp_path / "drafts").mkdir()

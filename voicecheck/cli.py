@@ -16,7 +16,7 @@ import click
 
 from voicecheck import __version__
 from voicecheck.io.text_report import visible
-from voicecheck.model import SEVERITY_RANK, VoicecheckError
+from voicecheck.model import SEVERITY_RANK, VoicecheckError, shorten
 
 FAIL_ON = ("error", "warning", "info", "never")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -590,6 +590,13 @@ def guide_validate(path: str | None) -> None:
             raise VoicecheckError(f"unknown rule '{name}' in 'rules'"
                                   f"{did_you_mean(name, sorted(names))}", path=source,
                                   line=line, code="E107")
+    folded = {n.lower() for n in names}
+    for pattern, codes in loaded.lint.get("per_path_ignores", {}).items():
+        for name in [codes] if isinstance(codes, str) else codes:
+            if name.strip() not in names and name.strip().lower() not in folded:
+                raise VoicecheckError(f"unknown rule '{name}' in 'lint.per_path_ignores' "
+                                      f"('{shorten(pattern)}'){did_you_mean(name, sorted(names))}",
+                                      path=loaded.source, code="E220")
     kinds = {k: sum(t.kind == k for t in loaded.terms) for k in ("banned", "preferred", "jargon")}
     click.echo(f"{target}: ok ({loaded.formality} voice, {', '.join(loaded.languages)}; "
                f"{kinds['banned']} banned, {kinds['preferred']} preferred, "
