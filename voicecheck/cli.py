@@ -16,7 +16,7 @@ import click
 
 from voicecheck import __version__
 from voicecheck.io.text_report import visible
-from voicecheck.model import SEVERITY_RANK, VoicecheckError, shorten
+from voicecheck.model import SEVERITY_RANK, VoicecheckError
 
 FAIL_ON = ("error", "warning", "info", "never")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -573,7 +573,7 @@ def guide_validate(path: str | None) -> None:
     """Validate a style guide (default: the nearest .voicecheck.yaml)."""
     from voicecheck.checks.registry import known_names
     from voicecheck.guide import find_guide, load_guide
-    from voicecheck.guide.schema import did_you_mean
+    from voicecheck.guide.schema import did_you_mean, rule_codes
 
     target = Path(path) if path else find_guide(Path.cwd())
     if target is None:
@@ -590,13 +590,9 @@ def guide_validate(path: str | None) -> None:
             raise VoicecheckError(f"unknown rule '{name}' in 'rules'"
                                   f"{did_you_mean(name, sorted(names))}", path=source,
                                   line=line, code="E107")
-    folded = {n.lower() for n in names}
-    for pattern, codes in loaded.lint.get("per_path_ignores", {}).items():
-        for name in [codes] if isinstance(codes, str) else codes:
-            if name.strip() not in names and name.strip().lower() not in folded:
-                raise VoicecheckError(f"unknown rule '{name}' in 'lint.per_path_ignores' "
-                                      f"('{shorten(pattern)}'){did_you_mean(name, sorted(names))}",
-                                      path=loaded.source, code="E220")
+    for codes in loaded.lint.get("per_path_ignores", {}).values():  # as `lint` checks them
+        rule_codes(codes, {name: name for name in names}, "lint.per_path_ignores",
+                   loaded.source)
     kinds = {k: sum(t.kind == k for t in loaded.terms) for k in ("banned", "preferred", "jargon")}
     click.echo(f"{target}: ok ({loaded.formality} voice, {', '.join(loaded.languages)}; "
                f"{kinds['banned']} banned, {kinds['preferred']} preferred, "

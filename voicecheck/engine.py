@@ -194,6 +194,16 @@ def _rule_names(ignore: Any) -> frozenset[str]:
     return names
 
 
+def require_channel(guide: Guide, channel: str | None, where: str = "") -> None:
+    """Refuse (E206) a channel that neither `guide` nor the built-in list knows; `where`
+    names where it was given (" (--channel)")."""
+    if channel and channel not in guide.channels and channel not in CHANNELS:
+        known = sorted(set(guide.channels) | set(CHANNELS))
+        raise VoicecheckError(f"unknown channel '{shorten(channel)}'{where}"
+                              f"{did_you_mean(channel[:100], known)}; known: "
+                              f"{', '.join(known)}", code="E206")
+
+
 def _require_unicode(text: str, what: str, path: str | None) -> None:
     """Refuse lone surrogates (from JSON "\\ud800" or Python): they are not text, and spaCy
     cannot hash them."""
@@ -459,11 +469,7 @@ class Checker:
             raise VoicecheckError("empty reply: nothing to check", path=path, code="E204")
         if customer is not None:
             _require_unicode(customer, "the customer's message is ", path)
-        if channel and channel not in self.guide.channels and channel not in CHANNELS:
-            known = sorted(set(self.guide.channels) | set(CHANNELS))
-            raise VoicecheckError(f"unknown channel '{shorten(channel)}'"
-                                  f"{did_you_mean(channel[:100], known)}; "
-                                  f"known: {', '.join(known)}", code="E206")
+        require_channel(self.guide, channel)
         language = self.detect_language(text, lang)
         draft = make_draft(text, language)
         ctx = Context(self.guide, channel, customer, self.placeholders_ok)

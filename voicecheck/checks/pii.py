@@ -16,6 +16,7 @@ number; no check digit is tested, so a number a person mistyped is still caught)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from voicecheck.checks.base import Context, Rule, fill, make_finding
@@ -40,7 +41,8 @@ _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 # sentence: "call our team on 020 7946 0958", "hubungi kami di 021-555-0100", «تلفن پشتیبانی»
 # ("Our courier will call you on …" is the customer's number and stays reported)
 _OUR_LINE = {
-    "en": r"\b(?:call|ring|phone|text|contact|reach|whatsapp|message|dial)\s+(?:us|our(?:\s+\w+){1,2})\b"
+    "en": r"\b(?:call|ring|phone|text|contact|reach|whatsapp|message|dial)\s+"
+          r"(?:us|our(?:\s+\w+){1,2})\b"
           r"|\bour\s+(?:\w+\s+)?(?:number|line|hotline|helpline|office|store|branch|desk|"
           r"call\s*cent(?:re|er))\b",
     "id": r"\b(?:hubungi|telepon|telpon|kontak|whatsapp|wa|sms)\s+(?:kami|call\s*center|cs|"
@@ -140,15 +142,18 @@ def _addresses(text: str, lang: str) -> list[tuple[int, int]]:
     if lang not in _ADDRESS or not _DIGIT.search(text):
         return []
     cue, body, ours = _ADDRESS[lang]
-    out: list[tuple[int, int]] = []
-    for street in body.finditer(text):
-        lookback = max(0, street.start() - 80)
-        for found in cue.finditer(text, lookback, street.start()):
-            if (not _SENTENCE_END.search(text, found.end(), street.start())
-                    and not ours.search(text, found.start(), street.start())):
-                out.append(street.span())
-                break
-    return out
+    return [street.span() for street in body.finditer(text)
+            if any(not ours.search(text, found.start(), street.start())
+                   for found in _said_before(cue, text, street.start(), 80))]
+
+
+def _said_before(pattern: re.Pattern[str], text: str, at: int,
+                 reach: int) -> Iterator[re.Match[str]]:
+    """Matches of `pattern` in the `reach` characters before `at` that are in the same
+    sentence as `at` (what the reply says a street or a number is)."""
+    for found in pattern.finditer(text, max(0, at - reach), at):
+        if not _SENTENCE_END.search(text, found.end(), at):
+            yield found
 
 
 # what each named identity number's pattern starts with, as plain substrings: a reply without
@@ -264,11 +269,7 @@ class PiiRule:
         """Whether the reply says, just before `at` and in the same sentence, that the number
         there is the brand's own line ("call our team on …")."""
         ours = _OUR_LINE_RE.get(self.lang)
-        if ours is None:
-            return False
-        lookback = max(0, at - 40)
-        return any(not _SENTENCE_END.search(text, found.end(), at)
-                   for found in ours.finditer(text, lookback, at))
+        return ours is not None and next(_said_before(ours, text, at, 40), None) is not None
 
     def _phones_in(self, run: str, trunk: bool) -> list[tuple[int, int]]:
         """The personal phone numbers in one digit run, by the first region whose numbering

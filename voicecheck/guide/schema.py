@@ -7,10 +7,11 @@ wrong types say what was expected, bad regexes say why RE2 refused them.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping
 from typing import Any, Callable
 
 from voicecheck.guide.yamlio import PLAIN_KEY, Located, Path_
-from voicecheck.model import SEVERITIES
+from voicecheck.model import SEVERITIES, VoicecheckError
 
 LANGS = ("en", "id", "ms", "fa")
 FORMALITY = ("formal", "neutral", "casual")
@@ -24,6 +25,27 @@ Check = Callable[[Located, Path_, Any], Any]
 def did_you_mean(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def rule_codes(names: Iterable[str], known: Mapping[str, str], where: str,
+               source: str | None) -> list[str]:
+    """The codes of rule `names` (codes or slugs, a slug in any case), by `known` (name ->
+    code); E220 naming `where` for a name it lacks. One check for `voicecheck lint` and
+    `guide validate` (`lint.per_path_ignores`).
+
+    >>> rule_codes(["VC110", "Robotic-Apology"], {"VC110": "VC110", "robotic-apology": "VC110"},
+    ...            "lint.per_path_ignores", None)
+    ['VC110', 'VC110']
+    """
+    out = []
+    for name in names:
+        code = known.get(name.strip()) or known.get(name.strip().lower())
+        if code is None:
+            raise VoicecheckError(f"unknown rule '{name}' in '{where}'"
+                                  f"{did_you_mean(name, sorted(known))}", path=source,
+                                  code="E220")
+        out.append(code)
+    return out
 
 
 def unknown_key(key: str, where: str, options: list[str]) -> str:

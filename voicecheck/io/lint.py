@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicecheck.guide import find_guide
-from voicecheck.guide.schema import did_you_mean
+from voicecheck.guide.schema import did_you_mean, rule_codes
 from voicecheck.io.lintrun import LintRun
 from voicecheck.model import Finding, Report, Suggestion, VoicecheckError
 from voicecheck.paths import (TooLarge, data_dir, read_limited, replace_file, umask_mode,
@@ -128,23 +128,13 @@ class _Guides:
         lint = guide.lint
         ignores = []
         for pattern, codes in lint.get("per_path_ignores", {}).items():
-            ignores.append((_spec([pattern]), frozenset(self._codes(codes, guide.source))))
+            ignores.append((_spec([pattern]), frozenset(
+                rule_codes(codes, self.known, "lint.per_path_ignores", guide.source))))
         fingerprint = hashlib.sha256(repr(guide).encode("utf-8", "surrogatepass")).hexdigest()
         return _GuideInfo(key, guide, root, _spec(list(lint.get("exclude", ())) +
                                                     list(guide.ignore)),
                           ignores, dict(lint.get("fields", {})), lint.get("channel"),
                           fingerprint)
-
-    def _codes(self, names: Iterable[str], source: str | None) -> list[str]:
-        out = []
-        for name in names:
-            code = self.known.get(name.strip()) or self.known.get(name.strip().lower())
-            if code is None:
-                raise VoicecheckError(f"unknown rule '{name}' in 'lint.per_path_ignores'"
-                                      f"{did_you_mean(name, sorted(self.known))}",
-                                      path=source, code="E220")
-            out.append(code)
-        return out
 
     def all(self) -> list[_GuideInfo]:
         return list(self._by_key.values())
@@ -711,16 +701,11 @@ def _rescored(report: Report, findings: list[Finding], guide: Any, **changes: An
 
 
 def _check_channel(channel: str, infos: list[_GuideInfo]) -> None:
-    """Refuse `--channel` naming a channel that no guide in the run knows."""
-    from voicecheck.guide.schema import CHANNELS
+    """Refuse `--channel` naming a channel that a guide of the run does not know."""
+    from voicecheck.engine import require_channel
 
     for info in infos:
-        known = sorted(set(info.guide.channels) | set(CHANNELS))
-        if channel not in known:
-            shown = channel if len(channel) <= 60 else channel[:57] + "..."
-            raise VoicecheckError(f"unknown channel '{shown}' (--channel)"
-                                  f"{did_you_mean(channel[:100], known)}; known: "
-                                  f"{', '.join(known)}", code="E206")
+        require_channel(info.guide, channel, " (--channel)")
 
 
 def _fields_for(options: LintOptions, info: _GuideInfo) -> Any:

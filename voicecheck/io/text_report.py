@@ -9,7 +9,7 @@ from typing import Iterable
 
 import click
 
-from voicecheck.model import Finding, Report
+from voicecheck.model import Finding, Report, shorten
 
 _COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
 _VERDICT = {"pass": "green", "warn": "yellow", "fail": "red"}
@@ -38,17 +38,13 @@ def visible(text: str) -> str:
     return text.translate(_VISIBLE)
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def _message(finding: Finding) -> str:
     """The finding's message for a terminal: the reply's words it quotes cut to QUOTE_LIMIT
     (a run of 100,000 dots was quoted whole), the whole to MESSAGE_LIMIT, and made visible."""
     message = finding.message
     if len(finding.text) > QUOTE_LIMIT:
-        message = message.replace(finding.text, _cut(finding.text, QUOTE_LIMIT))
-    return visible(_cut(message, MESSAGE_LIMIT))
+        message = message.replace(finding.text, shorten(finding.text, QUOTE_LIMIT))
+    return visible(shorten(message, MESSAGE_LIMIT))
 
 
 def _excerpt(line: str, a: int, b: int, column: int, width: int) -> tuple[str, int]:
@@ -111,7 +107,8 @@ def format_finding(finding: Finding, text: str, path: str, local_line: bool = Fa
     out = [head, f"{gutter} |", f"{finding.line} | {shown}",
            f"{gutter} | {' ' * col}{click.style(underline, fg=_COLOUR[finding.severity])}"]
     for suggestion in finding.suggestions[:3]:
-        shown_fix = visible(_cut(suggestion.text, MESSAGE_LIMIT)) if suggestion.text else "(remove)"
+        shown_fix = (visible(shorten(suggestion.text, MESSAGE_LIMIT)) if suggestion.text
+                     else "(remove)")
         out.append(f"{gutter} = fix: {shown_fix}")
     return out
 

@@ -148,15 +148,20 @@ def _single(data: Any, key: str) -> Any:
     return arr
 
 
+def _body(value: Any, name: str, where: tuple[str | int, ...]) -> str:
+    """`value` of the reply body field `name`, at `where` in its record, which must be text."""
+    if not isinstance(value, str):
+        raise _WrongType(where, f"the reply body ('{name}') must be text, not "
+                                f"{type_name(value)}")
+    return value
+
+
 def _string(obj: Any, key: str) -> tuple[str, tuple[str | int, ...]] | None:
     """A reply body: None when absent, null or blank; an error when not text."""
     value = obj.get(key)
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise _WrongType((key,), f"the reply body ('{key}') must be text, not "
-                                 f"{type_name(value)}")
-    return (value, (key,)) if value.strip() else None
+    return (value, (key,)) if _body(value, key, (key,)).strip() else None
 
 
 def _label(obj: Any, key: str) -> Any:
@@ -187,17 +192,12 @@ def _zendesk(macro: Any) -> list[Record]:
             found.setdefault(name, (value, where))
         elif isinstance(value, list):
             # ["channel:all", "text"]: the comment is the last string
-            for k, v in enumerate(value):
-                if not isinstance(v, str):
-                    raise _WrongType(where + (k,), f"the reply body ('{name}') must be text, "
-                                                   f"not {type_name(v)}")
             texts = [(v, where + (k,)) for k, v in enumerate(value)
-                     if not v.startswith("channel:")]
+                     if not _body(v, name, where + (k,)).startswith("channel:")]
             if texts:
                 found.setdefault(name, texts[-1])
         elif value is not None:
-            raise _WrongType(where, f"the reply body ('{name}') must be text, not "
-                                    f"{type_name(value)}")
+            _body(value, name, where)  # a number or an object: an error at its line
     html = "comment_value_html" in found
     body = found.get("comment_value_html") or found.get("comment_value")
     if body is None or not body[0].strip():
