@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import LANGS, machine, pairs  # noqa: E402
-from voicecheck.checks.context import _analyze_cached  # noqa: E402
+from voicecheck.checks.context import forget_customers  # noqa: E402
 from voicecheck.engine import Checker  # noqa: E402
 
 
@@ -51,7 +51,7 @@ def main() -> None:
 
     def forget() -> None:  # every customer's message read afresh, as on its first check
         if in_context:
-            _analyze_cached.cache_clear()
+            forget_customers()
 
     corpus = {}
     for lang in LANGS:

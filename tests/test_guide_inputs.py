@@ -68,6 +68,28 @@ def test_guide_validate_knows_the_rule_codes_of_per_path_ignores(tmp_path):
     assert run_cli("guide", "validate", str(tmp_path / ".voicecheck.yaml")).returncode == 0
 
 
+def test_an_unknown_code_in_per_path_ignores_names_its_own_line_even_in_a_parent(tmp_path):
+    """E220 names the file and line of the bad name: in the guide itself, and in the file it
+    extends when the pattern comes from there (lint and guide validate alike)."""
+    (tmp_path / "base.yaml").write_text(
+        "brand: Base\nlint:\n  per_path_ignores:\n    'faq/*.md':\n      - VC110\n"
+        "      - VC9999\n    'x/*.md': robotic-apolgy\n", encoding="utf-8")
+    (tmp_path / ".voicecheck.yaml").write_text("extends: base.yaml\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("Thanks, your order ships today.\n", encoding="utf-8")
+    for args in (("guide", "validate", str(tmp_path / ".voicecheck.yaml")),
+                 ("lint", "--no-cache", str(tmp_path / "a.md"))):
+        result = run_cli(*args, cwd=tmp_path)
+        err = result.stderr.decode()
+        assert result.returncode == 2 and len(err.strip().splitlines()) == 1, err
+        assert "E220" in err and "base.yaml:6: unknown rule 'VC9999'" in err, err
+    (tmp_path / "base.yaml").write_text(
+        "brand: Base\nlint:\n  per_path_ignores:\n    'faq/*.md':\n      - VC110\n"
+        "    'x/*.md': robotic-apolgy\n", encoding="utf-8")
+    err = run_cli("guide", "validate", str(tmp_path / ".voicecheck.yaml")).stderr.decode()
+    assert "base.yaml:6: unknown rule 'robotic-apolgy'" in err
+    assert "did you mean 'robotic-apology'" in err
+
+
 def test_good_globs_still_work_and_are_compiled_as_lint_uses_them(tmp_path):
     _guide(tmp_path, 'lint:\n  exclude: ["drafts/"]\n  per_path_ignores: {"old/**": [VC110]}\n')
     (tmp_path / "drafts").mkdir()

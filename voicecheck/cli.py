@@ -590,9 +590,9 @@ def guide_validate(path: str | None) -> None:
             raise VoicecheckError(f"unknown rule '{name}' in 'rules'"
                                   f"{did_you_mean(name, sorted(names))}", path=source,
                                   line=line, code="E107")
-    for codes in loaded.lint.get("per_path_ignores", {}).values():  # as `lint` checks them
+    for pattern, codes in loaded.lint.get("per_path_ignores", {}).items():  # as `lint` does
         rule_codes(codes, {name: name for name in names}, "lint.per_path_ignores",
-                   loaded.source)
+                   *loaded.ignore_lines.get(pattern, (loaded.source, ())))
     kinds = {k: sum(t.kind == k for t in loaded.terms) for k in ("banned", "preferred", "jargon")}
     click.echo(f"{target}: ok ({loaded.formality} voice, {', '.join(loaded.languages)}; "
                f"{kinds['banned']} banned, {kinds['preferred']} preferred, "

@@ -236,6 +236,12 @@ def _analyze_cached(text: str, lang: str | None, reply_lang: str | None) -> Cust
     return _analyze(text, lang, reply_lang)
 
 
+def forget_customers() -> None:
+    """Empty the cache of customers' messages, so the next check reads each one afresh (a
+    benchmark of first checks; a service never needs this)."""
+    _analyze_cached.cache_clear()
+
+
 def _analyze(text: str, lang: str | None, reply_lang: str | None) -> CustomerContext:
     # letters stretched for feeling ("thanksss", "makasihhh", "مرسییییی") read as the word
     text = _STRETCHED.sub(r"\1", text[:CUSTOMER_MAX_CHARS])

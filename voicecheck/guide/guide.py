@@ -15,7 +15,8 @@ GUIDE_NAMES = (".voicecheck.yaml", ".voicecheck.yml", "voicecheck.yaml")
 PRESETS = ("default", "formal", "friendly")
 GUIDE_SUFFIXES = (".yaml", ".yml")  # what `extends` may name besides a preset
 _LIST_KEYS = ("banned", "preferred", "jargon", "ignore")
-_MAP_KEYS = ("voice", "readability", "channels", "style", "rules", "thresholds", "rewrite", "lint")
+_MAP_KEYS = ("voice", "readability", "channels", "style", "rules", "thresholds", "rewrite", "lint",
+             "_ignore_where")
 
 
 def _PRESET_DIR() -> Path:
@@ -64,6 +65,9 @@ class Guide:
     style: dict[str, Any] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     rule_lines: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    # `lint.per_path_ignores` pattern -> (file, line of each of its rule names), for E220
+    ignore_lines: dict[str, tuple[str | None, tuple[int | None, ...]]] = field(
+        default_factory=dict)
     ignore: tuple[str, ...] = ()
     thresholds: dict[str, float] = field(default_factory=dict)
     templates: str | None = None
@@ -225,6 +229,10 @@ def _annotate(data: dict[str, Any], doc: Located) -> dict[str, Any]:
             item["_line"] = doc.line((key, i))
     for code in data.get("rules", {}):
         data["rules"][code]["_where"] = (doc.source, doc.line(("rules", code)))
+    for pattern, codes in data.get("lint", {}).get("per_path_ignores", {}).items():
+        where = ("lint", "per_path_ignores", pattern)
+        data.setdefault("_ignore_where", {})[pattern] = (
+            doc.source, tuple(doc.line(where + (i,)) for i in range(len(codes))))
     return data
 
 
@@ -293,6 +301,7 @@ def _build(data: dict[str, Any], source: str | None) -> Guide:
         style=dict(data.get("style", {})),
         rules=rules,
         rule_lines=rule_lines,
+        ignore_lines=dict(data.get("_ignore_where", {})),
         ignore=tuple(data.get("ignore", ())),
         thresholds=dict(data.get("thresholds", {})),
         templates=data.get("templates"),

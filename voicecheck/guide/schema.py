@@ -28,22 +28,23 @@ def did_you_mean(word: str, options: list[str]) -> str:
 
 
 def rule_codes(names: Iterable[str], known: Mapping[str, str], where: str,
-               source: str | None) -> list[str]:
+               source: str | None, lines: Iterable[int | None] = ()) -> list[str]:
     """The codes of rule `names` (codes or slugs, a slug in any case), by `known` (name ->
-    code); E220 naming `where` for a name it lacks. One check for `voicecheck lint` and
-    `guide validate` (`lint.per_path_ignores`).
+    code); E220 naming `where` (and the name's line, from `lines`, one per name) for a name
+    it lacks. One check for `voicecheck lint` and `guide validate` (`lint.per_path_ignores`).
 
     >>> rule_codes(["VC110", "Robotic-Apology"], {"VC110": "VC110", "robotic-apology": "VC110"},
     ...            "lint.per_path_ignores", None)
     ['VC110', 'VC110']
     """
     out = []
-    for name in names:
+    lines = list(lines)
+    for i, name in enumerate(names):
         code = known.get(name.strip()) or known.get(name.strip().lower())
         if code is None:
             raise VoicecheckError(f"unknown rule '{name}' in '{where}'"
                                   f"{did_you_mean(name, sorted(known))}", path=source,
-                                  code="E220")
+                                  line=lines[i] if i < len(lines) else None, code="E220")
         out.append(code)
     return out
 

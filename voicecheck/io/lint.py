@@ -129,7 +129,8 @@ class _Guides:
         ignores = []
         for pattern, codes in lint.get("per_path_ignores", {}).items():
             ignores.append((_spec([pattern]), frozenset(
-                rule_codes(codes, self.known, "lint.per_path_ignores", guide.source))))
+                rule_codes(codes, self.known, "lint.per_path_ignores",
+                           *guide.ignore_lines.get(pattern, (guide.source, ()))))))
         fingerprint = hashlib.sha256(repr(guide).encode("utf-8", "surrogatepass")).hexdigest()
         return _GuideInfo(key, guide, root, _spec(list(lint.get("exclude", ())) +
                                                     list(guide.ignore)),

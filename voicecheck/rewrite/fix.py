@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable
 
 from voicecheck.model import Finding, Report, Suggestion, VoicecheckError
 from voicecheck.paths import replace_file
+from voicecheck.text.blank import is_blank
 
 MAX_PASSES = 10
 MAX_INPUT_BYTES = 4_000_000
@@ -127,18 +128,12 @@ def fix_text(text: str, check: Callable[[str], Report], unsafe: bool = False,
         if not chosen:
             return FixResult(text, report, applied, passes - 1, True)
         new_text = apply(text, chosen)
-        if not new_text.strip():  # the fixes would leave no reply at all: keep the words
-            return FixResult(text, report, applied, passes - 1, True)
+        if is_blank(new_text):  # the fixes would leave nothing visible (not even a zero-width
+            return FixResult(text, report, applied, passes - 1, True)  # space): keep the words
         if new_text in seen:  # a fix that undoes another: stop before going round in circles
             return FixResult(text, report, applied, passes - 1, False)
         seen.add(new_text)
-        try:
-            new_report = check(new_text)
-        except VoicecheckError as error:
-            if error.code != "E204":
-                raise
-            # only invisible characters would be left (a zero-width space): keep the words
-            return FixResult(text, report, applied, passes - 1, True)
+        new_report = check(new_text)
         text, report = new_text, new_report
         applied += len(chosen)
     stable = not choose(report.findings, text, unsafe)
@@ -266,7 +261,7 @@ def read_source(path: str) -> SourceFile:
         line = raw[: exc.start].count(b"\n") + 1
         raise VoicecheckError(f"not valid {encoding.replace('-sig', '').upper()} (byte "
                               f"{exc.start})", path=path, line=line, code="E202") from None
-    if not text.strip():
+    if is_blank(text):
         raise VoicecheckError("empty reply: nothing to check", path=path, code="E204")
     return SourceFile(path, text, encoding, _signature(raw, stat))
 
