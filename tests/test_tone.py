@@ -602,6 +602,39 @@ def test_a_changed_phrase_list_changes_the_rule_signal_hash(monkeypatch):
     assert registry.signal_sources_sha256() != before
 
 
+def test_a_rule_with_tone_signal_false_is_neither_a_feature_nor_in_the_hash(monkeypatch):
+    """`tone_signal: false` (VC151, newer than the model) keeps a phrase rule's matches out of
+    the `r:` features, so its phrases change without a rebuild; the same rule without the flag
+    would be a feature and change the hash."""
+    from voicecheck.checks import registry
+    from voicecheck.engine import Checker
+
+    policing = next(r for r in registry.pack_rules("en") if r.code == "VC151")
+    assert policing.params.get("tone_signal") is False
+    checker = Checker(model=False)
+    text = "Please watch your language, and we will look at the bill."
+    assert "VC151" in {f.code for f in checker.check(text, lang="en").findings}
+    _lang, features = checker.tone_features(text, lang="en")
+    assert not any(key.startswith("r:VC151") for key in features)
+    _lang, features = checker.tone_features("Please calm down, we will look.", lang="en")
+    assert "r:VC114" in features  # a rule without the flag is one
+
+    before = registry.signal_sources_sha256()
+    original = registry.pack_rules
+    changed_phrases = type(policing)(**{
+        **{f: getattr(policing, f) for f in policing.__dataclass_fields__},
+        "params": {**policing.params, "phrases": ["a new phrase"]}})
+    monkeypatch.setattr(registry, "pack_rules", lambda lang: tuple(
+        changed_phrases if r is policing else r for r in original(lang)))
+    assert registry.signal_sources_sha256() == before  # its phrases are not the model's
+    as_signal = type(policing)(**{
+        **{f: getattr(policing, f) for f in policing.__dataclass_fields__},
+        "params": {k: v for k, v in policing.params.items() if k != "tone_signal"}})
+    monkeypatch.setattr(registry, "pack_rules", lambda lang: tuple(
+        as_signal if r is policing else r for r in original(lang)))
+    assert registry.signal_sources_sha256() != before
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.floats(0, 1), min_size=1, max_size=60), st.integers(0, 3))
 def test_ece_by_chance_bins_like_ece(values, seed):

@@ -109,7 +109,8 @@ class RuleSet:
             if extra in ("formal", "informal"):
                 out.append(f"address-{extra}")
             elif owner.rule.kind != "terms" and getattr(owner, "signal", True):
-                out.append(owner.rule.code)  # (a request's verbs and secrets are not signals)
+                out.append(owner.rule.code)  # (not a request's verbs and secrets, nor a
+                # rule with `tone_signal: false`)
         return out
 
     def run(self, draft: Draft, ctx: Context,

@@ -35,8 +35,10 @@ from voicecheck.guide.phrases import PhraseError, expand
 from voicecheck.model import Finding, VoicecheckError
 from voicecheck.text.draft import Draft
 
+# `tone_signal: false`: the rule's matches are not `r:` features of the tone model, so its
+# phrases can change without rebuilding models/tone (a rule newer than the model)
 PARAMS = {"phrases": "list", "inflect": "bool", "except": "list", "suggest": "list",
-          "except_last_word": "bool", **REQUEST_PARAMS}
+          "except_last_word": "bool", "tone_signal": "bool", **REQUEST_PARAMS}
 ANCHOR = "^"
 # a comma or colon before the phrase means it continues a sentence ("Hi Sam, obviously …")
 _CONTINUES = frozenset(",;:،؛")
@@ -136,6 +138,7 @@ class PhraseRule:
             exceptions.add(phrase, (self, "except"), inflect)
         self.suggest = tuple(rule.params.get("suggest", ()))
         self.last_word = rule.params.get("except_last_word", False)
+        self.signal = rule.params.get("tone_signal", True)  # read by RuleSet.signals
 
     def marks(self, phrase: str, lang: str) -> tuple[str, Shape | None]:
         """`parse_marks` for pack rules; a guide's terms are matched as written."""

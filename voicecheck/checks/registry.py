@@ -250,14 +250,16 @@ def signal_sources_sha256() -> str:
     """SHA-256 of what the rule layer hands the tone model as features: the phrase,
     substitution and address rules of every pack (whose matches are the `r:` features, see
     `RuleSet.signals`) and each pack's language.yaml (how words are folded and inflected). A
-    tone model records it when built; a test says when the packs have changed since."""
+    tone model records it when built; a test says when the packs have changed since. A phrase
+    rule with `tone_signal: false` hands the model nothing, so it is left out."""
     import hashlib
     import json
 
     digest = hashlib.sha256()
     for lang in LANGS:
         for rule in pack_rules(lang):
-            if rule.kind in SIGNAL_KINDS and rule.lang in (lang, "*"):
+            if rule.kind in SIGNAL_KINDS and rule.lang in (lang, "*") \
+                    and rule.params.get("tone_signal", True):
                 digest.update(json.dumps([lang, rule.code, rule.kind, rule.params],
                                          sort_keys=True, ensure_ascii=False,
                                          default=str).encode())
