@@ -38,6 +38,17 @@ PARAMS = {"head": "str", "below": "limits", "above": "limits", "until": "num",
 HEADS = TONE_HEADS
 
 
+def as_shown(score: float) -> float:
+    """A score as the report shows it (a whole percent), which is what the thresholds are
+    compared with: a reply shown at hostility 85 meets VC203's 0.85, whatever the digits
+    after (0.8496 used to get VC207, "under 85", beside a score of 85).
+
+    >>> as_shown(0.8496), as_shown(0.8449), as_shown(0.5)
+    (0.85, 0.84, 0.5)
+    """
+    return round(score * 100) / 100
+
+
 class ToneRule:
     uses_matcher = False
 
@@ -60,6 +71,7 @@ class ToneRule:
         self.yields_to = frozenset(rule.params.get("yields_to", ()))
 
     def _fires(self, score: float, ctx: Context) -> tuple[bool, str]:
+        score = as_shown(score)
         if score >= self.until:
             return False, ""
         voice = ctx.guide.formality
@@ -84,12 +96,13 @@ class ToneRule:
             return []
         if self.min_words and len(draft.word_texts) < self.min_words:
             return []
-        if any(head not in tone.heads or tone.heads[head].score >= limit
+        if any(head not in tone.heads or as_shown(tone.heads[head].score) >= limit
                for head, limit in self.and_below.items()):
             return []
         if self.unless and ctx.customer_context is not None:
             seen = set(ctx.customer_context.situations)
-            hostility = tone.heads["hostility"].score if "hostility" in tone.heads else 0.0
+            hostility = (as_shown(tone.heads["hostility"].score) if "hostility" in tone.heads
+                         else 0.0)
             if seen & self.unless and not seen & UPSET and hostility < self.calm:
                 return []  # no sympathy is owed to "Do you take walk-ins on Saturday?"
         result = tone.heads[self.head]
