@@ -273,6 +273,12 @@ def test_fix_refuses_a_file_changed_during_the_run(tmp_path):
                      "Salam hormat"]),
     ("fa", "از بابت هرگونه ناراحتی پوزش می\u200cطلبیم. سفارش شما به\u200cزودی ارسال خواهد شد.",
      ["بابت این مشکل واقعاً متأسفیم.", "ظرف ۲۴ ساعت آینده", "با احترام"]),
+    # the match ends on the apology noun and the verb follows: the noun stays, so the
+    # sentence still apologises («ما از بابت این مشکل میخواهیم» had no apology and no sense)
+    ("fa", "سلام، ما از بروز هرگونه ناراحتی پوزش میخواهیم. سفارش شما به\u200cزودی ارسال می\u200cشود.",
+     ["ما از بابت این مشکل پوزش میخواهیم.", "ظرف ۲۴ ساعت آینده"]),
+    ("fa", "ما بابت هر گونه ناراحتی عذر خواهی میکنیم. سفارش شما به\u200cزودی ارسال می\u200cشود.",
+     ["ما بابت این مشکل عذر خواهی میکنیم."]),
 ])
 def test_suggest_prints_a_whole_improved_draft(lang, draft, expected):
     result = run_cli("suggest", "--lang", lang, "-", stdin=draft.encode())
@@ -299,3 +305,48 @@ def test_suggest_adds_the_missing_parts_from_the_customer_message(tmp_path):
     assert "sorry" in out.lower()                       # an apology for the complaint
     assert out.rstrip().endswith("Cheers,\nAlex at Acme")
     assert reply.read_text(encoding="utf-8").startswith("Refunds take")  # file untouched
+
+
+@pytest.mark.parametrize(("lang", "draft", "customer", "wanted"), [
+    # a greeting that opens the line: what goes at the start goes after it
+    ("en", "Hi Sam, your order ships tomorrow.\n", "My order still hasn't arrived!!",
+     r"^Hi Sam, (I'm sorry|thanks for letting us know)[^\n]*\. Your order ships tomorrow\.\n"),
+    ("en", "Hi Sam! Your order ships tomorrow.\n", "My order still hasn't arrived!!",
+     r"^Hi Sam! (I'm sorry|Thanks for letting us know)[^\n]*\. Your order ships tomorrow\.\n"),
+    ("id", "Halo Kak, pesanan sudah kami kirim ulang hari ini.\n",
+     "pesanan saya belum sampai!! kecewa", r"^Halo Kak, [^\n]+\. Pesanan sudah kami kirim ulang"),
+    ("fa", "سلام دوست عزیز، سفارش شما فردا ارسال می‌شود.\n", "سفارشم هنوز نرسیده!! چرا؟",
+     r"^سلام دوست عزیز، [^\n]+ سفارش شما فردا ارسال می‌شود\.\n"),
+    # a reply of a greeting alone: the parts follow it in order, and the line break stays
+    ("en", "Hi!\n", "My parcel never arrived!",
+     r"^Hi! Thanks for letting us know[^\n]*\. I'm sorry[^\n]*\. I'll update you[^\n]*\.\n"),
+])
+def test_inserted_parts_go_after_a_greeting_on_the_same_line(lang, draft, customer, wanted):
+    import re
+
+    result = run_cli("suggest", "--lang", lang, "--customer", customer, "-",
+                     stdin=draft.encode())
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert re.search(wanted, out), out
+    first = out.split("\n", 1)[0]
+    for part in ("Thanks for letting us know", "سپاسگزاریم", "Terima kasih"):
+        assert first.count(part) <= 1, out  # never the same sentence twice
+
+
+def test_fix_of_a_greeting_alone_keeps_the_final_line_break(tmp_path):
+    draft = tmp_path / "greet.txt"
+    draft.write_text("Hi!\n", encoding="utf-8")
+    result = run_cli("check", "--fix", "--unsafe-fixes", "--lang", "en", "--customer",
+                     "My parcel never arrived!", str(draft))
+    assert result.returncode in (0, 1), result.stderr
+    text = draft.read_text(encoding="utf-8")
+    assert text.startswith("Hi! Thanks") and text.endswith(".\n") and text.count("\n") == 1
+
+
+@pytest.mark.parametrize("draft", ["Your order ships tomorrow. – Priya", "Done, refunded! ^HW",
+                                   "Refund sent today. -AM", "پرداخت انجام شد. - سارا"])
+def test_suggest_adds_no_sign_off_after_a_signature_on_the_last_line(draft):
+    result = run_cli("suggest", "-", stdin=(draft + "\n").encode())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().strip() == draft

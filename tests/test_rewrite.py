@@ -214,7 +214,8 @@ def test_placement_of_insertions():
     end = insertion(text, "Reply here if not.", "end")
     assert text[:end.start].endswith("done.") and end.text == " Reply here if not."
     last = insertion("Done.\r\n", "Best,\nAlex", "last")
-    assert last.text == "\r\n\r\nBest,\r\nAlex" and last.start == 5
+    # in place of the trailing line break, which it keeps at the end
+    assert last.text == "\r\n\r\nBest,\r\nAlex\r\n" and (last.start, last.end) == (5, 7)
 
 
 def test_deletion_of_a_whole_sentence_takes_its_full_stop():

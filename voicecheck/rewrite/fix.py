@@ -67,13 +67,14 @@ def choose(findings: Iterable[Finding], text: str, unsafe: bool = False) -> list
         s = finding.suggestions[0]
         if not (s.safe or unsafe) or text[s.start:s.end] == s.text:
             continue
-        if s.start == s.end and s.text.strip() and s.text.strip() in text:
+        added = _inserted(s, text)
+        if added is not None and added.strip() and added.strip() in text:
             continue  # inserting a sentence the reply already has would only repeat it
         wanted.append(s)
-    if any(s.start != s.end for s in wanted):
+    if any(_inserted(s, text) is None for s in wanted):
         # replacements first: after a re-check, a missing part may no longer be missing
         # (a stock apology rewritten into a real one settles "no apology")
-        wanted = [s for s in wanted if s.start != s.end]
+        wanted = [s for s in wanted if _inserted(s, text) is None]
     wanted.sort(key=lambda s: (s.start, s.end))
     chosen: list[Suggestion] = []
     last_end = -1
@@ -84,6 +85,19 @@ def choose(findings: Iterable[Finding], text: str, unsafe: bool = False) -> list
         chosen.append(s)
         last_end = max(last_end, s.end)
     return chosen
+
+
+def _inserted(s: Suggestion, text: str) -> str | None:
+    """What a suggestion inserts: all its text for an insertion, and for one after a greeting
+    on the same line, which starts the next word with a capital again ("Hi Sam, thanks for …
+    Your order"), the words before that; None for a replacement."""
+    if s.start == s.end:
+        return s.text
+    word = text[s.start:s.end]
+    tail = " " + word[:1].upper() + word[1:]
+    if word[:1] != word[:1].upper() and s.text.endswith(tail) and len(s.text) > len(tail):
+        return s.text[:-len(tail)]
+    return None
 
 
 def apply(text: str, suggestions: list[Suggestion]) -> str:

@@ -28,7 +28,17 @@ MAX_TEMPLATE_RENDERS = 500  # template suggestions per reply: each render may ta
 _SITUATION_ORDER = ("anger", "complaint", "urgency", "question", "praise")
 _SENTENCE_END = re.compile(r"[.!?؟。…]\s*$")
 _GREETING_LINE_MAX_WORDS = 6
+# A greeting that opens the reply's first line ("Hi Sam, your order …", «سلام دوست عزیز، …»):
+# what is inserted at the start goes after it, not before it.
+_INLINE_GREETING = re.compile(
+    r"[ \t]*(?:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening)|greetings|halo|hallo|"
+    r"hai|helo|selamat (?:pagi|siang|sore|malam|petang)|salam|assalamualaikum|سلام|درود|"
+    r"وقت بخیر|عرض ادب)\b[^\n,.!?،؟]{0,40}?([,،!])[ \t]+(?=\S)", re.IGNORECASE)
 _SIGN_OFF_MAX_WORDS = 4
+# a signature at the end of the last line, as on social channels: "… tomorrow. – Priya",
+# "^HW", "-AM", "~ The Acme team" (a capital or a non-Latin letter after the mark, three
+# words at most, nothing after it)
+_INLINE_SIGNATURE = re.compile(r"(?:^|\s)(?:[-–—~]\s?|\^)(?![a-z\d])\w[\w.'’]*(?:\s\w[\w.'’]*){0,2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,8 +317,29 @@ def has_closing(text: str) -> bool:
 
     >>> has_closing("Your refund is done.\\n\\nBest,\\nAlex"), has_closing("Your refund is done.")
     (True, False)
+    >>> has_closing("Your order ships tomorrow. – Priya"), has_closing("Done! ^HW")
+    (True, True)
+    >>> has_closing("Refunds take 5 - 10 days."), has_closing("We ship - quickly.")
+    (False, False)
     """
-    return _body_end(text) < len(text.rstrip())
+    return _body_end(text) < len(text.rstrip()) or bool(_INLINE_SIGNATURE.search(text.rstrip()))
+
+
+def _after_inline_greeting(text: str, sentence: str, pos: int, mark: str,
+                           safe: bool) -> Suggestion:
+    """`sentence` after a greeting on the first line. After "!" it is a sentence of its own;
+    after a comma it continues the greeting ("Hi Sam, thanks for …"), and the word that
+    followed the comma starts a sentence again ("… your order. Your order ships …")."""
+    if mark == "!" or not text[pos:pos + 1].islower():  # a new sentence, or no letter case
+        return Suggestion(sentence + " ", pos, pos, safe)
+    first = sentence.split(" ", 1)[0]
+    if first[1:2].islower() and first not in ("I",) and not first.startswith(("I'", "I’")):
+        sentence = sentence[0].lower() + sentence[1:]
+    end = pos
+    while end < len(text) and (text[end].isalnum() or text[end] in "'’-"):
+        end += 1
+    word = text[pos:end]
+    return Suggestion(f"{sentence} {word[:1].upper()}{word[1:]}", pos, end, safe)
 
 
 def insertion(text: str, sentence: str, where: str, safe: bool = False) -> Suggestion:
@@ -319,13 +350,24 @@ def insertion(text: str, sentence: str, where: str, safe: bool = False) -> Sugge
     Suggestion(text='Sorry about the wait. ', start=8, end=8, safe=False)
     >>> insertion("Your refund is done.\\n\\nBest,\\nAlex", "Reply here if not.", "end")
     Suggestion(text=' Reply here if not.', start=20, end=20, safe=False)
+    >>> insertion("Hi Sam, your refund is done.", "Thanks for waiting.", "start")
+    Suggestion(text='thanks for waiting. Your', start=8, end=12, safe=False)
+    >>> insertion("Hi!\\n", "Thanks for writing.", "start")
+    Suggestion(text=' Thanks for writing.', start=3, end=3, safe=False)
     """
     nl = _newline(text)
-    if where == "last":
+    if where == "last":  # in place of the trailing blanks, keeping a final line break
         pos = len(text.rstrip())
-        return Suggestion(nl + nl + sentence.replace("\n", nl), pos, pos, safe)
+        tail = nl if text[pos:].endswith("\n") else ""
+        return Suggestion(nl + nl + sentence.replace("\n", nl) + tail, pos, len(text), safe)
     if where == "start":
         pos = _greeting_end(text)
+        if pos and pos >= len(text.rstrip()):  # the reply is a greeting and nothing else:
+            pos = len(text.rstrip())           # go on after it, before the end's insertions
+            return Suggestion(" " + sentence, pos, pos, safe)
+        inline = None if pos else _INLINE_GREETING.match(text)
+        if inline and len(inline.group(0).split()) <= _GREETING_LINE_MAX_WORDS:
+            return _after_inline_greeting(text, sentence, inline.end(), inline.group(1), safe)
         return Suggestion(sentence + " ", pos, pos, safe)
     pos = _body_end(text)
     return Suggestion(" " + sentence, pos, pos, safe)
