@@ -3,7 +3,10 @@
 A row needs the reply text (column `reply` or `text`, or `--text-column`) and a label for the
 head (column named like the head, or `label`); `lang` is optional. Labels of the built-in
 heads are their scale's integers; a brand's own head takes two classes, written as 0/1,
-true/false, yes/no, approved/rejected, send/block, good/bad.
+true/false, yes/no, approved/rejected, send/block, good/bad. A whole number may be written as
+a float (`1.0`, `4.0`: what pandas writes for a column with a missing value). A `lang` is
+read case-blind and without its region (`ID`, `id-ID`, `en_US`); any other code is an error
+naming file and line, found while reading, before any reply is processed.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from voicecheck.guide.schema import LANGS
 from voicecheck.model import VoicecheckError
 
 BUILT_IN = {"formality": (1, 2, 3, 4, 5), "politeness": (1, 2, 3, 4, 5), "empathy": (0, 1, 2),
@@ -73,30 +78,56 @@ def _records(path: Path, text: str) -> list[tuple[int, dict]]:
     raise VoicecheckError("unknown format: use .csv, .tsv or .jsonl", path=str(path), code="E210")
 
 
+def _whole(shown: str) -> int | None:
+    """The integer a label spells, also written as a float ("4", "4.0", "1e0"); else None."""
+    try:
+        number = float(shown)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or number != int(number):
+        return None
+    return int(number)
+
+
 def _label(value: object, head: str, path: Path, line: int) -> int:
     levels = BUILT_IN.get(head)
     shown = str(value).strip()
     if levels is None:
         label = _BINARY.get(shown.lower())
+        if label is None and _whole(shown) in (0, 1):
+            label = _whole(shown)
         if label is None:
             raise VoicecheckError(f"unknown label {shown!r} for head '{head}' (use 1/0, "
                                   "approved/rejected, send/block, good/bad)", path=str(path),
                                   line=line, code="E211")
         return label
-    try:
-        number = float(shown)
-    except ValueError:
-        number = float("nan")
-    if number != number or int(number) != number or int(number) not in levels:
+    number = _whole(shown)
+    if number is None or number not in levels:
         raise VoicecheckError(f"unknown label {shown!r} for head '{head}' (expected one of "
                               f"{', '.join(map(str, levels))})", path=str(path), line=line,
                               code="E211")
-    return int(number)
+    return number
+
+
+def _lang(value: object, path: Path, line: int) -> str | None:
+    """A row's language: None when the cell is empty (identified later), else one of LANGS,
+    read case-blind and without a region suffix ("ID", "id-ID", "en_US")."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    code = None
+    if isinstance(value, str):
+        code = value.strip().lower().replace("_", "-").split("-")[0]
+    if code not in LANGS:
+        raise VoicecheckError(f"unsupported language {str(value).strip()!r} (supported: "
+                              f"{', '.join(LANGS)})", path=str(path), line=line, code="E103")
+    return code
 
 
 def read_labelled(path: str | Path, head: str, text_column: str | None = None,
-                  label_column: str | None = None) -> list[LabelledRow]:
-    """Rows of a labelled file, with one-line errors naming file and line."""
+                  label_column: str | None = None, lang: str | None = None
+                  ) -> list[LabelledRow]:
+    """Rows of a labelled file, with one-line errors naming file and line. `lang` (the
+    command's --lang) is every row's language; the `lang` column is then not read."""
     path = Path(path)
     records = _records(path, _decode(path))
     if not records:
@@ -116,7 +147,7 @@ def read_labelled(path: str | Path, head: str, text_column: str | None = None,
         if value is None or value == "" or text is None or not str(text).strip():
             continue  # unlabelled rows are skipped
         rows.append(LabelledRow(str(text), _label(value, head, path, line),
-                                record.get("lang") or None, line))
+                                lang or _lang(record.get("lang"), path, line), line))
     if len(rows) < MIN_ROWS:
         raise VoicecheckError(f"only {len(rows)} labelled rows; at least {MIN_ROWS} are needed "
                               "for a model and a held-out check that mean anything",

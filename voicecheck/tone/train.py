@@ -4,13 +4,20 @@ Samples arrive with their features already extracted (by the engine, so the rule
 codes are features too); this module builds the vocabulary, fits one logistic column per
 ordinal threshold, calibrates each column with Platt scaling on the dev split, and evaluates
 exactly the arithmetic that `ToneModel.predict` runs at check time.
+
+scikit-learn and scipy warn about what small or lopsided data makes of their sums (a class
+with fewer members than folds, a constant bootstrap resample); those warnings never reach the
+user: `fit` and `evaluate` silence them, and `label_warning` says in one line
+when a label has too few rows for the figures to mean anything.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 HEADS: dict[str, tuple[int, ...]] = {
     "formality": (1, 2, 3, 4, 5),
@@ -19,6 +26,24 @@ HEADS: dict[str, tuple[int, ...]] = {
     "hostility": (0, 1),
 }
 C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+# Fewer rows than this of a label (in a fit, or in a set the figures are computed on) make a
+# model or its figures meaningless: calibration takes 5 folds, and an ROC-AUC from one or two
+# rows of a label is 0 or 1 by luck.
+MIN_LABEL_ROWS = 5
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _quiet(function: _F) -> _F:
+    """Run `function` with Python warnings silenced (scikit-learn's and scipy's remarks on
+    small data are not for the user; `label_warning` says what matters in one line). Only
+    the outer functions: catching warnings around each of `bootstrap_ci`'s thousands of
+    `head_metrics` calls doubles their time."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return function(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(slots=True)
@@ -105,6 +130,7 @@ def _columns(heads: dict[str, tuple[int, ...]]) -> list[tuple[str, int]]:
     return [(head, k) for head, levels in heads.items() for k in levels[:-1]]
 
 
+@_quiet
 def fit(train: list[Sample], dev: list[Sample], heads: dict[str, tuple[int, ...]] = HEADS,
         seed: int = 13, progress: Callable[[str], None] = lambda _m: None,
         min_df: int = 2, vectors: Any = None, dense_heads: Iterable[str] | None = None,
@@ -350,6 +376,7 @@ def split_of(key: str, seed: str = "voicecheck-tone-v1", test: int = 15, dev: in
     return "test" if bucket < test else ("dev" if bucket < test + dev else "train")
 
 
+@_quiet
 def evaluate(W: Any, b: Any, calib: Any, vocab: list[str], idf: Any, heads: dict[str, Any],
              samples: list[Sample], groups: dict[str, list[int]] | None = None,
              ci: bool = False, vectors: Any = None) -> dict[str, dict[str, dict[str, Any]]]:
@@ -359,9 +386,7 @@ def evaluate(W: Any, b: Any, calib: Any, vocab: list[str], idf: Any, heads: dict
     X = matrix(samples, vocab, list(idf), vectors)
     preds = predict_matrix(X, W, b, calib, heads)
     if groups is None:
-        groups = {"all": list(range(len(samples)))}
-        for lang in sorted({s.lang for s in samples}):
-            groups[lang] = [i for i, s in enumerate(samples) if s.lang == lang]
+        groups = groups_of(samples)
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for head, spec in heads.items():
         levels = tuple(spec["levels"])
@@ -382,6 +407,76 @@ def evaluate(W: Any, b: Any, calib: Any, vocab: list[str], idf: Any, heads: dict
                                                     labels, key, threshold=threshold)
             out.setdefault(head, {})[group] = m
     return out
+
+
+def _levels_text(side: Sequence[int]) -> str:
+    return f"label {side[0]}" if len(side) == 1 else f"labels {side[0]}\u2013{side[-1]}"
+
+
+def thin_labels(labels: Iterable[int], levels: Sequence[int], columns: bool = False,
+                minimum: int = MIN_LABEL_ROWS) -> list[str]:
+    """The sides of a head's scale with fewer than `minimum` of these labels, as "2 with
+    label 0": with `columns`, each side of every column a fit learns (label > k); else the
+    lower half of the scale against the upper half, the split ROC-AUC, accuracy and macro-F1
+    are computed on. A binary head's sides are its two labels.
+
+    >>> thin_labels([1] * 40 + [0] * 3, (0, 1))
+    ['3 with label 0']
+    >>> thin_labels([1, 2, 3, 4, 5] * 4 + [3] * 9, (1, 2, 3, 4, 5))
+    []
+    >>> thin_labels([1, 2, 3, 4, 5] * 4 + [3] * 9, (1, 2, 3, 4, 5), columns=True)
+    ['4 with label 1', '4 with label 5']
+    """
+    labels = list(labels)
+    levels = tuple(levels)
+    if columns:
+        pairs = [(levels[:i + 1], levels[i + 1:]) for i in range(len(levels) - 1)]
+    else:
+        mid = (levels[0] + levels[-1]) / 2
+        pairs = [(tuple(v for v in levels if v < mid), tuple(v for v in levels if v > mid))]
+    out: list[str] = []
+    for pair in pairs:
+        for side in pair:
+            n = sum(1 for label in labels if label in side)
+            text = f"{n} with {_levels_text(side)}"
+            if n < minimum and text not in out:
+                out.append(text)
+    return out
+
+
+def label_warning(head: str, levels: Sequence[int], groups: dict[str, Iterable[int]],
+                  fitted: Iterable[int] | None = None,
+                  minimum: int = MIN_LABEL_ROWS) -> str | None:
+    """One `warning:` line when a label has fewer than `minimum` rows in the labels a model
+    was fitted on (`fitted`, by train) or in a group the figures are computed on (`groups`:
+    name -> labels, e.g. "held-out" or "all" and each language); None when none has.
+
+    >>> label_warning("bv", (0, 1), {"all": [1] * 40 + [0] * 3, "en": [1] * 20 + [0] * 9}
+    ...               ).split(": ")[:3]
+    ['warning', 'bv', 'fewer than 5 rows of a label in all (3 with label 0)']
+    """
+    parts = []
+    trained = thin_labels(fitted, levels, columns=True, minimum=minimum) if fitted else []
+    if trained:
+        parts.append(f"training ({', '.join(trained)})")
+    for name, labels in groups.items():
+        if thin := thin_labels(labels, levels, minimum=minimum):
+            parts.append(f"{name} ({', '.join(thin)})")
+    if not parts:
+        return None
+    effect = "ROC-AUC, accuracy and macro-F1 there mean little"
+    if trained:
+        effect = "the model has barely seen that label and the held-out figures mean little"
+    return (f"warning: {head}: fewer than {minimum} rows of a label in {', '.join(parts)}: "
+            f"{effect}; add rows of that label")
+
+
+def groups_of(samples: list[Sample]) -> dict[str, list[int]]:
+    """The groups `evaluate` reports: "all", then each language (indices into `samples`)."""
+    groups = {"all": list(range(len(samples)))}
+    for lang in sorted({s.lang for s in samples}):
+        groups[lang] = [i for i, s in enumerate(samples) if s.lang == lang]
+    return groups
 
 
 def metrics_table(metrics: dict[str, dict[str, dict[str, Any]]]) -> str:
