@@ -117,6 +117,12 @@ def check(files: tuple[str, ...], guide_path: str | None, lang: str, channel: st
     from voicecheck.io.text_report import format_report, summary
 
     targets = list(files) or ["-"]
+    if unsafe_fixes and not (fix or show_diff):
+        raise VoicecheckError("--unsafe-fixes goes with --fix or --diff (alone it would change "
+                              "nothing)", code="E249")
+    if show_diff and fmt != "text":
+        raise VoicecheckError(f"--diff prints a unified diff, not a report: it does not go with "
+                              f"--format {fmt}", code="E249")
     if customer_file:
         customer = read_text(customer_file)
     if guide_path and not Path(guide_path).exists() and guide_path not in (
@@ -270,6 +276,9 @@ def lint(paths: tuple[str, ...], guide_path: str | None, input_format: str | Non
     from voicecheck.io.lintrun import exit_code, render
     from voicecheck.io.lintrun import summary as lint_summary
 
+    if statistics and fmt != "text":
+        raise VoicecheckError(f"--statistics prints a table of counts: it does not go with "
+                              f"--format {fmt}", code="E249")
     if guide_path and not Path(guide_path).exists() and guide_path not in (
             "default", "formal", "friendly"):
         raise VoicecheckError("guide not found", path=guide_path, code="E105")
@@ -359,7 +368,7 @@ def suggest(file: str, guide_path: str | None, lang: str, channel: str | None,
     result = suggest_draft(text, lambda t: checker.check(t, lang=language, channel=channel,
                                                          customer=customer),
                            checker.rewriter, channel)
-    click.echo(result.text)
+    click.echo(result.text, nl=not result.text.endswith("\n"))  # the draft's own last line
     left = len(result.report.findings)
     click.echo(f"{file}: {result.changes} change{'s' if result.changes != 1 else ''}; the "
                f"draft is {result.report.verdict} (score {result.report.score}) with {left} "
@@ -479,13 +488,14 @@ def train(head: str, data_path: str, out_dir: str, text_column: str | None,
     from voicecheck.io.labelled import BUILT_IN, read_labelled
     from voicecheck.tone.install import install_model, model_target
     from voicecheck.tone.model import ToneModel, save_model
-    from voicecheck.tone.train import evaluate, fit, metrics_table, split_of
+    from voicecheck.tone.train import (evaluate, fit, groups_of, label_warning,
+                                         metrics_table, split_of)
 
     _needs_sklearn()
     if not head.replace("_", "").isalnum():
         raise VoicecheckError(f"head name {head!r} must be letters, digits and _", code="E211")
     target = model_target(out_dir, data_path)  # refused before minutes of training
-    rows = read_labelled(data_path, head, text_column, label_column)
+    rows = read_labelled(data_path, head, text_column, label_column, lang)
     click.echo(f"{len(rows)} labelled rows from {data_path}", err=True)
     samples = _samples(rows, head, lang)
     parts = {name: [s for s in samples if split_of(s.text, str(seed)) == name]
@@ -521,6 +531,13 @@ def train(head: str, data_path: str, out_dir: str, text_column: str | None,
     if len(parts["test"]) < 50:
         click.echo(f"warning: only {len(parts['test'])} held-out rows; these numbers are "
                    "rough", err=True)
+    thin = label_warning(head, levels, {
+        "held-out" + ("" if group == "all" else f" {group}"): [parts["test"][i].labels[head]
+                                                              for i in members]
+        for group, members in groups_of(parts["test"]).items()},
+        fitted=[s.labels[head] for s in parts["train"] + parts["dev"]])
+    if thin:
+        click.echo(thin, err=True)
     click.echo(f"wrote {out_dir}", err=True)
 
 
@@ -535,7 +552,7 @@ def evaluate_command(model_dir: str, data_path: str, head: str | None,
     """Accuracy, macro-F1, Spearman and calibration error of a model per language."""
     from voicecheck.io.labelled import read_labelled
     from voicecheck.tone.model import ToneModel
-    from voicecheck.tone.train import evaluate, metrics_table
+    from voicecheck.tone.train import evaluate, groups_of, label_warning, metrics_table
 
     _needs_sklearn()
     model = ToneModel.load(model_dir)
@@ -545,9 +562,10 @@ def evaluate_command(model_dir: str, data_path: str, head: str | None,
         raise VoicecheckError(f"model has no head '{unknown[0]}' (heads: "
                               f"{', '.join(model.heads)})", path=model_dir, code="E211")
     results: dict[str, Any] = {}
+    thin = []
     for name in heads:
         try:
-            rows = read_labelled(data_path, name, text_column)
+            rows = read_labelled(data_path, name, text_column, lang=lang)
         except VoicecheckError as error:
             if head or "missing label" not in error.message:
                 raise
@@ -556,10 +574,15 @@ def evaluate_command(model_dir: str, data_path: str, head: str | None,
         results.update(evaluate(model.W, model.b, model.calib, model.vocab, model.idf,
                                 {name: model.heads[name]}, samples, ci=True,
                                 vectors=model.vectors))
+        thin.append(label_warning(name, model.heads[name]["levels"], {
+            group: [samples[i].labels[name] for i in members] for group, members in
+            groups_of(samples).items()}))
     if not results:
         raise VoicecheckError(f"no column for any head of the model ({', '.join(heads)})",
                               path=data_path, code="E212")
     click.echo(metrics_table(results))
+    for line in filter(None, thin):
+        click.echo(line, err=True)
 
 
 @main.group()
@@ -583,6 +606,10 @@ def guide_validate(path: str | None) -> None:
     from voicecheck.rewrite.templates import TemplateSet
 
     TemplateSet(loaded)  # compiles and test-renders the guide's own templates (E240-E244)
+    if loaded.model:  # the guide's own tone model must load, as `check` will load it
+        from voicecheck.engine import Checker
+
+        _ = Checker(loaded).tone_models
     names = known_names()
     for name in loaded.rules:
         if name not in names:
@@ -603,12 +630,18 @@ def guide_validate(path: str | None) -> None:
 @click.argument("path", required=False, default=".voicecheck.yaml", type=click.Path())
 @click.option("--preset", type=click.Choice(["default", "formal", "friendly"]), default="default",
               show_default=True, help="Preset the new guide extends.")
-@click.option("--brand", default="Acme", show_default=True, help="Brand name.")
+@click.option("--brand", default="Acme", show_default=True,
+              help="Brand name, written exactly as given (quotes, backslashes, ':', '#', "
+              "Persian, emoji). An empty or blank name, or one with a line break or other "
+              "control character, is refused (E103).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def guide_init(path: str, preset: str, brand: str, force: bool) -> None:
     """Write a commented starter style guide."""
-    from voicecheck.guide.starter import starter_guide
+    from voicecheck.guide.starter import brand_problem, starter_guide
 
+    problem = brand_problem(brand)
+    if problem:
+        raise VoicecheckError(f"--brand {problem}", code="E103")
     target = Path(path)
     if target.exists() and not force:
         raise VoicecheckError("already exists (use --force to overwrite)", path=path,

@@ -332,6 +332,7 @@ class Checker:
         self.placeholders_ok = placeholders_ok
         self._rulesets: dict[str, RuleSet] = {}
         self._lock = threading.Lock()
+        self._guide_model: Path | None = None  # the guide's `model:`, as resolved
         self._model_paths = self._resolve_models(model)
         self._loaded_models: list[Any] | None = None
         self._validate_rule_settings()
@@ -355,7 +356,20 @@ class Checker:
                     not self.guide.source.startswith(("preset:", "<")):
                 path = Path(self.guide.source).parent / path
             paths.append(path)
+            self._guide_model = path
         return paths
+
+    def _load_one(self, loader: Any, path: Path) -> Any:
+        """One model; the guide's own (`model:`) refused with the guide named, so the user
+        knows which file to fix ("../nonexist: not a tone model" said neither)."""
+        try:
+            return _load_model(loader, path)
+        except VoicecheckError as error:
+            if path != self._guide_model:
+                raise
+            raise VoicecheckError(f"model '{shorten(self.guide.model)}' ({path}): "
+                                  f"{error.message}", path=self.guide.source,
+                                  code=error.code) from None
 
     @property
     def tone_models(self) -> list[Any]:
@@ -366,7 +380,7 @@ class Checker:
                     from voicecheck.tone.model import ToneModel
 
                     with gc_paused():
-                        self._loaded_models = [_load_model(ToneModel, p)
+                        self._loaded_models = [self._load_one(ToneModel, p)
                                                for p in self._model_paths]
         return self._loaded_models
 
