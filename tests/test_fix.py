@@ -324,10 +324,7 @@ def test_suggest_adds_the_missing_parts_from_the_customer_message(tmp_path):
 def test_inserted_parts_go_after_a_greeting_on_the_same_line(lang, draft, customer, wanted):
     import re
 
-    result = run_cli("suggest", "--lang", lang, "--customer", customer, "-",
-                     stdin=draft.encode())
-    out = result.stdout.decode()
-    assert result.returncode == 0, result.stderr
+    out = _suggested(draft, lang, customer)
     assert re.search(wanted, out), out
     first = out.split("\n", 1)[0]
     for part in ("Thanks for letting us know", "سپاسگزاریم", "Terima kasih"):
@@ -347,6 +344,14 @@ def test_fix_of_a_greeting_alone_keeps_the_final_line_break(tmp_path):
 @pytest.mark.parametrize("draft", ["Your order ships tomorrow. – Priya", "Done, refunded! ^HW",
                                    "Refund sent today. -AM", "پرداخت انجام شد. - سارا"])
 def test_suggest_adds_no_sign_off_after_a_signature_on_the_last_line(draft):
-    result = run_cli("suggest", "-", stdin=(draft + "\n").encode())
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.decode().strip() == draft
+    lang = "fa" if "سارا" in draft else "en"
+    assert _suggested(draft + "\n", lang).strip() == draft
+
+
+def _suggested(draft: str, lang: str, customer: str | None = None) -> str:
+    """`voicecheck suggest`'s draft, in process (the CLI's own printing has its tests)."""
+    from voicecheck.rewrite.suggest import suggest_draft
+
+    checker = _checker("null")
+    return suggest_draft(draft, lambda t: checker.check(t, lang=lang, customer=customer),
+                         checker.rewriter).text

@@ -173,7 +173,7 @@ def test_labels_that_are_not_a_level_are_one_line_naming_file_and_line(tmp_path)
         assert str(caught.value).startswith(
             f"E211 {tmp_path / 'data.csv'}:10: unknown label '{bad}' for head '{head}'")
         assert read_labelled(_table(tmp_path, head, "1.0"), head)[8].label == 1
-    for head, bad in [("brand_voice", "2.5"), ("hostility", "2.5"), ("formality", "inf")]:
+    for head, bad in [("formality", "inf")]:  # and once through the CLI
         _table(tmp_path, head, bad)
         result = run_cli("train", "--head", head, "--data", "data.csv", "--out", "m",
                          cwd=tmp_path)
