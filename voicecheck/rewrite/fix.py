@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable
 
 from voicecheck.model import Finding, Report, Suggestion, VoicecheckError
 from voicecheck.paths import replace_file
+from voicecheck.rewrite.rewriter import inserted
 from voicecheck.text.blank import is_blank
 
 MAX_PASSES = 10
@@ -61,20 +62,23 @@ def choose(findings: Iterable[Finding], text: str, unsafe: bool = False) -> list
     [Suggestion(text='Use', start=0, end=7, safe=True)]
     """
     wanted = []
+    replacing = []  # the replacements among them
     for finding in findings:
         if not finding.suggestions:
             continue
         s = finding.suggestions[0]
         if not (s.safe or unsafe) or text[s.start:s.end] == s.text:
             continue
-        added = _inserted(s, text)
+        added = inserted(s, text)
         if added is not None and added.strip() and added.strip() in text:
             continue  # inserting a sentence the reply already has would only repeat it
         wanted.append(s)
-    if any(_inserted(s, text) is None for s in wanted):
+        if added is None:
+            replacing.append(s)
+    if replacing:
         # replacements first: after a re-check, a missing part may no longer be missing
         # (a stock apology rewritten into a real one settles "no apology")
-        wanted = [s for s in wanted if _inserted(s, text) is None]
+        wanted = replacing
     wanted.sort(key=lambda s: (s.start, s.end))
     chosen: list[Suggestion] = []
     last_end = -1
@@ -85,19 +89,6 @@ def choose(findings: Iterable[Finding], text: str, unsafe: bool = False) -> list
         chosen.append(s)
         last_end = max(last_end, s.end)
     return chosen
-
-
-def _inserted(s: Suggestion, text: str) -> str | None:
-    """What a suggestion inserts: all its text for an insertion, and for one after a greeting
-    on the same line, which starts the next word with a capital again ("Hi Sam, thanks for …
-    Your order"), the words before that; None for a replacement."""
-    if s.start == s.end:
-        return s.text
-    word = text[s.start:s.end]
-    tail = " " + word[:1].upper() + word[1:]
-    if word[:1] != word[:1].upper() and s.text.endswith(tail) and len(s.text) > len(tail):
-        return s.text[:-len(tail)]
-    return None
 
 
 def apply(text: str, suggestions: list[Suggestion]) -> str:

@@ -272,11 +272,18 @@ def deletion(text: str, start: int, end: int, safe: bool = False) -> Suggestion:
         while begin > 0 and text[begin - 1] in " \t":
             begin -= 1
     if _at_sentence_start(text, start) and stop < len(text) and text[stop].islower():
-        word_end = stop
-        while word_end < len(text) and (text[word_end].isalnum() or text[word_end] in "'’-"):
-            word_end += 1
-        return Suggestion(text[stop].upper() + text[stop + 1:word_end], begin, word_end, safe)
+        word, word_end = _capitalised_word(text, stop)
+        return Suggestion(word, begin, word_end, safe)
     return Suggestion("", begin, stop, safe)
+
+
+def _capitalised_word(text: str, pos: int) -> tuple[str, int]:
+    """The word at `pos` with a capital first letter, and where it ends: what a sentence
+    that now starts with it needs ("… you. Your order")."""
+    end = pos
+    while end < len(text) and (text[end].isalnum() or text[end] in "'’-"):
+        end += 1
+    return text[pos:pos + 1].upper() + text[pos + 1:end], end
 
 
 def _newline(text: str) -> str:
@@ -332,14 +339,31 @@ def _after_inline_greeting(text: str, sentence: str, pos: int, mark: str,
     followed the comma starts a sentence again ("… your order. Your order ships …")."""
     if mark == "!" or not text[pos:pos + 1].islower():  # a new sentence, or no letter case
         return Suggestion(sentence + " ", pos, pos, safe)
-    first = sentence.split(" ", 1)[0]
-    if first[1:2].islower() and first not in ("I",) and not first.startswith(("I'", "I’")):
+    if sentence.split(" ", 1)[0][1:2].islower():  # "Thanks", not "I'm", "I" or "OK"
         sentence = sentence[0].lower() + sentence[1:]
-    end = pos
-    while end < len(text) and (text[end].isalnum() or text[end] in "'’-"):
-        end += 1
-    word = text[pos:end]
-    return Suggestion(f"{sentence} {word[:1].upper()}{word[1:]}", pos, end, safe)
+    word, end = _capitalised_word(text, pos)
+    return Suggestion(f"{sentence} {word}", pos, end, safe)
+
+
+def inserted(s: Suggestion, text: str) -> str | None:
+    """What a suggestion adds to `text`: all its text for an insertion, and for one after a
+    greeting on the same line (`_after_inline_greeting`, which gives the next word its
+    capital again: "Hi Sam, thanks for … Your order"), the words before that word; None for
+    a replacement.
+
+    >>> reply = "Hi Sam, your order ships."
+    >>> inserted(insertion(reply, "Thanks!", "start"), reply)
+    'thanks!'
+    >>> inserted(Suggestion("use", 0, 7), "utilize it") is None
+    True
+    """
+    if s.start == s.end:
+        return s.text
+    word = text[s.start:s.end]
+    tail = " " + word[:1].upper() + word[1:]
+    if word[:1] != word[:1].upper() and s.text.endswith(tail) and len(s.text) > len(tail):
+        return s.text[:-len(tail)]
+    return None
 
 
 def insertion(text: str, sentence: str, where: str, safe: bool = False) -> Suggestion:
