@@ -488,7 +488,7 @@ def train(head: str, data_path: str, out_dir: str, text_column: str | None,
     from voicecheck.io.labelled import BUILT_IN, read_labelled
     from voicecheck.tone.install import install_model, model_target
     from voicecheck.tone.model import ToneModel, save_model
-    from voicecheck.tone.train import (evaluate, fit, groups_of, label_warning,
+    from voicecheck.tone.train import (evaluate, fit, group_labels, label_warning,
                                          metrics_table, split_of)
 
     _needs_sklearn()
@@ -532,9 +532,8 @@ def train(head: str, data_path: str, out_dir: str, text_column: str | None,
         click.echo(f"warning: only {len(parts['test'])} held-out rows; these numbers are "
                    "rough", err=True)
     thin = label_warning(head, levels, {
-        "held-out" + ("" if group == "all" else f" {group}"): [parts["test"][i].labels[head]
-                                                              for i in members]
-        for group, members in groups_of(parts["test"]).items()},
+        "held-out" + ("" if group == "all" else f" {group}"): labels
+        for group, labels in group_labels(parts["test"], head).items()},
         fitted=[s.labels[head] for s in parts["train"] + parts["dev"]])
     if thin:
         click.echo(thin, err=True)
@@ -552,7 +551,8 @@ def evaluate_command(model_dir: str, data_path: str, head: str | None,
     """Accuracy, macro-F1, Spearman and calibration error of a model per language."""
     from voicecheck.io.labelled import read_labelled
     from voicecheck.tone.model import ToneModel
-    from voicecheck.tone.train import evaluate, groups_of, label_warning, metrics_table
+    from voicecheck.tone.train import (evaluate, group_labels, groups_of, label_warning,
+                                         metrics_table)
 
     _needs_sklearn()
     model = ToneModel.load(model_dir)
@@ -571,12 +571,12 @@ def evaluate_command(model_dir: str, data_path: str, head: str | None,
                 raise
             continue
         samples = _samples(rows, name, lang)
+        groups = groups_of(samples)
         results.update(evaluate(model.W, model.b, model.calib, model.vocab, model.idf,
-                                {name: model.heads[name]}, samples, ci=True,
+                                {name: model.heads[name]}, samples, groups=groups, ci=True,
                                 vectors=model.vectors))
-        thin.append(label_warning(name, model.heads[name]["levels"], {
-            group: [samples[i].labels[name] for i in members] for group, members in
-            groups_of(samples).items()}))
+        thin.append(label_warning(name, model.heads[name]["levels"],
+                                  group_labels(samples, name, groups)))
     if not results:
         raise VoicecheckError(f"no column for any head of the model ({', '.join(heads)})",
                               path=data_path, code="E212")

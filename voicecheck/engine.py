@@ -290,7 +290,7 @@ def _scores(findings: list[Finding], tone_result: Any = None) -> dict[str, int]:
     scores["hostility"] = min(100, penalty["hostility"])
     if tone_result is not None:
         for head, result in tone_result.heads.items():
-            scores[head] = int(round(result.score * 100))
+            scores[head] = tone.percent(result.score)  # what the tone rules compare
     return scores
 
 

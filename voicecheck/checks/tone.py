@@ -38,15 +38,24 @@ PARAMS = {"head": "str", "below": "limits", "above": "limits", "until": "num",
 HEADS = TONE_HEADS
 
 
+def percent(score: float) -> int:
+    """A tone score as the report shows it, a whole percent (`scores`, the rules' messages).
+
+    >>> percent(0.8496), percent(0.8449)
+    (85, 84)
+    """
+    return int(round(score * 100))
+
+
 def as_shown(score: float) -> float:
-    """A score as the report shows it (a whole percent), which is what the thresholds are
+    """A score as the report shows it (`percent`), which is what the thresholds are
     compared with: a reply shown at hostility 85 meets VC203's 0.85, whatever the digits
     after (0.8496 used to get VC207, "under 85", beside a score of 85).
 
     >>> as_shown(0.8496), as_shown(0.8449), as_shown(0.5)
     (0.85, 0.84, 0.5)
     """
-    return round(score * 100) / 100
+    return percent(score) / 100
 
 
 class ToneRule:
@@ -113,7 +122,7 @@ class ToneRule:
                                                      k=10)])
         start, end = _locate(draft, words)
         shown = ", ".join(f"'{w}'" for w in words) if words else "the reply as a whole"
-        message = fill(self.rule.message, score=round(result.score * 100), words=shown)
+        message = fill(self.rule.message, score=percent(result.score), words=shown)
         return [make_finding(self.rule, severity, draft, start, end, message)]
 
 

@@ -479,6 +479,14 @@ def groups_of(samples: list[Sample]) -> dict[str, list[int]]:
     return groups
 
 
+def group_labels(samples: list[Sample], head: str,
+                 groups: dict[str, list[int]] | None = None) -> dict[str, list[int]]:
+    """The `head` labels of each group of `samples` (by default `groups_of`), for
+    `label_warning`."""
+    return {name: [samples[i].labels[head] for i in members]
+            for name, members in (groups or groups_of(samples)).items()}
+
+
 def metrics_table(metrics: dict[str, dict[str, dict[str, Any]]]) -> str:
     """Markdown table of `evaluate` output."""
     lines = [("| head | language | n | Spearman | ROC-AUC | accuracy | macro-F1 | ECE "
